@@ -1,0 +1,1 @@
+"""Laying answers out in rows and workbooks (column specs, sheet mirrors, regional workbook)."""

@@ -1,0 +1,152 @@
+"""Access without accounts: secret sign-in links per organisation and for the region's admins.
+
+A link's token is derived from the app's SECRET_KEY, the subject and a generation number,
+so the operator can print the current link again at any time; only its SHA-256 is stored.
+Rotating bumps the generation: the old link and every session opened with it stop working.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from service.db import get_db
+from service.errors import fail
+from service.models import AccessLink
+from service.organisations import Directory, Organisation
+
+bp = Blueprint("access", __name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _token(secret: str, subject: str, generation: int) -> str:
+    digest = hmac.new(secret.encode(), f"{subject}:{generation}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_link(db: Session, secret: str, subject: str, *, rotate: bool = False) -> str:
+    """The current sign-in token of `subject`, created (or replaced, if rotate) as needed."""
+    row = db.get(AccessLink, subject)
+    if row is None:
+        row = AccessLink(subject=subject, generation=1, token_hash="")
+        db.add(row)
+    elif rotate:
+        row.generation += 1
+    token = _token(secret, subject, row.generation)
+    # Re-keying after a SECRET_KEY change keeps printed links working.
+    row.token_hash = _hash(token)
+    db.commit()
+    return token
+
+
+def subject_for_token(db: Session, token: str) -> AccessLink | None:
+    if not token or len(token) > 100:
+        return None
+    return db.scalars(select(AccessLink).where(AccessLink.token_hash == _hash(token))).first()
+
+
+def directory() -> Directory:
+    return cast(Directory, current_app.extensions["checklistor.organisations"])
+
+
+def load_identity() -> None:
+    """Before each request: who is signed in, checked against the current link generation."""
+    g.org = None
+    g.is_admin = False
+    subject = session.get("subject")
+    if not subject:
+        return
+    row = get_db().get(AccessLink, subject)
+    if row is None or row.generation != session.get("generation"):
+        session.clear()
+        return
+    if subject == AccessLink.ADMIN:
+        g.is_admin = True
+    else:
+        g.org = directory().get(subject)
+        if g.org is None:  # organisation removed from the config file
+            session.clear()
+
+
+def org_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.org is None:
+            if g.is_admin:
+                fail(
+                    403,
+                    "Den här sidan är till för organisationerna. Som administratör "
+                    "använder du översikten.",
+                )
+            return render_template("access/signin_needed.html"), 401
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def admin_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not g.is_admin:
+            if g.org is not None:
+                fail(404)
+            return render_template("access/signin_needed.html"), 401
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def current_org() -> Organisation:
+    org: Organisation = g.org
+    return org
+
+
+@bp.route("/in/<token>")
+def sign_in(token: str) -> WerkzeugResponse | tuple[str, int]:
+    row = subject_for_token(get_db(), token)
+    if row is None:
+        return render_template("access/link_invalid.html"), 404
+    if row.subject != AccessLink.ADMIN and directory().get(row.subject) is None:
+        return render_template("access/link_invalid.html"), 404
+    session.clear()
+    session.permanent = True
+    session["subject"] = row.subject
+    session["generation"] = row.generation
+    if row.subject == AccessLink.ADMIN:
+        return redirect(url_for("admin.overview"))
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/logga-ut")
+def sign_out() -> WerkzeugResponse:
+    session.clear()
+    flash("Du är utloggad. Använd er inloggningslänk för att komma tillbaka.", "info")
+    return redirect(url_for("public.start"))
+
+
+def link_url(token: str) -> str:
+    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    return f"{base}/in/{token}"

@@ -1,0 +1,76 @@
+"""The database connection: one engine per app, one session per request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.errors import StartupError
+from service.models import Base
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work at once across gunicorn workers; the busy
+    # timeout makes a second writer wait instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def get_db() -> Session:
+    """The request's database session, opened on first use."""
+    if "db" not in g:
+        g.db = current_app.extensions["checklistor.sessionmaker"]()
+    session: Session = g.db
+    return session
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    session: Session | None = g.pop("db", None)
+    if session is not None:
+        session.close()  # rolls back anything not committed
+
+
+def init_app(app: Flask) -> None:
+    url = app.config["DATABASE_URL"]
+    try:
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
+        raise StartupError(f"Databasen {engine_label(url)} kan inte användas: {reason}") from None
+    # Forked workers must not share the connections opened above.
+    engine.dispose()
+    app.extensions["checklistor.engine"] = engine
+    app.extensions["checklistor.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(close_db)
+
+
+def engine_label(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(ogiltig DATABASE_URL)"
+
+
+def ping() -> bool:
+    try:
+        get_db().execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False

@@ -1,0 +1,85 @@
+"""Database tables: sign-in links, responses and their submitted revisions.
+
+The database is the system of record; spreadsheets only mirror it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: stored the same way on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AccessLink(Base):
+    """The current sign-in link of one subject (an organisation's slug, or ADMIN)."""
+
+    __tablename__ = "access_links"
+
+    ADMIN = "@admin"
+
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Response(Base):
+    """One organisation's answer to one checklist: a working copy plus its history.
+
+    `data` is what the organisation sees when editing (drafts included); every
+    *Skicka in* freezes a copy as a new Revision.
+    """
+
+    __tablename__ = "responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    form_id: Mapped[str] = mapped_column(String(64), index=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    unsubmitted_changes: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Optimistic locking: a save from a stale page is caught, not silently lost.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="response", order_by="Revision.number", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012
+
+    @property
+    def title(self) -> str:
+        return str((self.data or {}).get("metadata", {}).get("plan_name") or "Namnlöst svar")
+
+
+class Revision(Base):
+    """A submitted state of a response, never changed after it is written."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("response_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[str] = mapped_column(ForeignKey("responses.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    form_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="revisions")

@@ -1,0 +1,80 @@
+"""Reading and writing responses; every write is one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from forms import Form, Submission
+from service.models import Response, Revision, utcnow
+
+
+def for_org(db: Session, org: str) -> list[Response]:
+    return list(
+        db.scalars(select(Response).where(Response.org == org).order_by(Response.updated_at.desc()))
+    )
+
+
+def owned(db: Session, response_id: str, org: str | None) -> Response | None:
+    """The response if it exists and belongs to `org` (None = any organisation, for admins)."""
+    if len(response_id) > 32:
+        return None
+    response = db.get(Response, response_id)
+    if response is None or (org is not None and response.org != org):
+        return None
+    return response
+
+
+def create(db: Session, org: str, form: Form) -> Response:
+    response = Response(org=org, form_id=form.id, form_version=form.version, data={})
+    db.add(response)
+    return response
+
+
+def save_draft(db: Session, response: Response, submission: Submission) -> None:
+    response.data = submission.to_dict()
+    response.updated_at = utcnow()
+    response.unsubmitted_changes = response.status == "submitted"
+    db.commit()
+
+
+def submit(db: Session, response: Response, submission: Submission) -> Revision:
+    """Freeze the submission as the response's next revision and commit both."""
+    now = utcnow()
+    response.data = submission.to_dict()
+    response.status = "submitted"
+    response.revision += 1
+    response.updated_at = now
+    response.submitted_at = now
+    response.unsubmitted_changes = False
+    revision = Revision(
+        response=response,
+        number=response.revision,
+        form_version=response.form_version,
+        data=response.data,
+        submitted_at=now,
+    )
+    db.add(revision)
+    db.commit()
+    return revision
+
+
+def revision(db: Session, response: Response, number: int) -> Revision | None:
+    return db.scalars(
+        select(Revision).where(Revision.response_id == response.id, Revision.number == number)
+    ).first()
+
+
+def counts_by_org(db: Session) -> dict[tuple[str, str, str], int]:
+    """Number of responses per (organisation, form, status)."""
+    rows = db.execute(
+        select(Response.org, Response.form_id, Response.status, func.count()).group_by(
+            Response.org, Response.form_id, Response.status
+        )
+    )
+    return {(org, form_id, status): n for org, form_id, status, n in rows}
+
+
+def latest_submission_by_org(db: Session) -> dict[str, object]:
+    rows = db.execute(select(Response.org, func.max(Response.submitted_at)).group_by(Response.org))
+    return {org: latest for org, latest in rows if latest is not None}

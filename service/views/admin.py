@@ -1,0 +1,25 @@
+"""The region admin's overview: who has answered what."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from service import responses
+from service.access import admin_required, directory
+from service.db import get_db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/")
+@admin_required
+def overview() -> str:
+    db = get_db()
+    catalogue = current_app.extensions["checklistor.forms"]
+    return render_template(
+        "admin/overview.html",
+        organisations=list(directory()),
+        forms=catalogue.current(),
+        counts=responses.counts_by_org(db),
+        latest=responses.latest_submission_by_org(db),
+    )

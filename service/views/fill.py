@@ -1,0 +1,167 @@
+"""Filling in a checklist: the form, drafts, submitting, the receipt and the printable view."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forms import Catalogue, Form, InvalidSubmission, Submission, parse_fields, validate
+from service import responses
+from service.access import current_org, org_required
+from service.db import get_db
+from service.errors import fail
+from service.models import Response
+
+bp = Blueprint("fill", __name__)
+
+# Posted fields that steer the page rather than carry answers.
+CONTROL_FIELDS = {"csrf_token", "action", "lock_version"}
+
+CONFLICT_MESSAGE = (
+    "Svaret har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
+    "Det du ser nu är det du själv har skrivit, och det är inte sparat ännu. Kontrollera och "
+    "spara igen för att ersätta den andra versionen."
+)
+
+
+def catalogue() -> Catalogue:
+    result: Catalogue = current_app.extensions["checklistor.forms"]
+    return result
+
+
+def form_for(response: Response) -> Form:
+    form = catalogue().get(response.form_id, response.form_version)
+    if form is None:
+        fail(
+            404,
+            f"Version {response.form_version} av checklistan finns inte längre i tjänsten. "
+            "Kontakta regionens administratör.",
+        )
+    return form
+
+
+def owned_response(response_id: str) -> Response:
+    response = responses.owned(
+        get_db(), response_id, None if g.is_admin else getattr(g.org, "slug", "")
+    )
+    if response is None:
+        fail(404)
+    return response
+
+
+def render_form(
+    form: Form,
+    submission: Submission,
+    response: Response | None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    conflict: bool = False,
+) -> tuple[str, int]:
+    page = render_template(
+        "fill/form.html",
+        form=form,
+        sub=submission,
+        response=response,
+        errors=errors or {},
+        conflict_message=CONFLICT_MESSAGE if conflict else None,
+        lock_version=response.lock_version if response else 0,
+    )
+    return page, status
+
+
+def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tuple[str, int]:
+    kind, _, section = request.form.get("action", "").partition("@")
+    if kind not in ("draft", "submit"):
+        fail(400)
+    try:
+        submission = parse_fields(
+            form, ((k, v) for k, v in request.form.items(multi=True) if k not in CONTROL_FIELDS)
+        )
+    except InvalidSubmission:
+        fail(
+            400,
+            "Formuläret innehöll uppgifter som inte hör till den här checklistan. "
+            "Inget har sparats. Ladda om sidan och försök igen.",
+        )
+    result = validate(form, submission, complete=kind == "submit")
+    if not result.ok:
+        return render_form(form, submission, response, result.errors, 422)
+
+    db = get_db()
+    if response is not None and request.form.get("lock_version") != str(response.lock_version):
+        return render_form(form, submission, response, status=409, conflict=True)
+    if response is None:
+        response = responses.create(db, current_org().slug, form)
+    try:
+        if kind == "submit":
+            revision = responses.submit(db, response, submission)
+            return redirect(
+                url_for("fill.receipt", response_id=response.id, revision=revision.number)
+            )
+        responses.save_draft(db, response, submission)
+    except StaleDataError:
+        db.rollback()
+        return render_form(
+            form, submission, db.get(Response, response.id), status=409, conflict=True
+        )
+    flash("Utkastet är sparat. Du kan fortsätta nu eller komma tillbaka senare.", "success")
+    anchor = f"#{section}" if form_has_section(form, section) else ""
+    return redirect(url_for("fill.edit", response_id=response.id) + anchor)
+
+
+def form_has_section(form: Form, section_id: str) -> bool:
+    return any(s.id == section_id for s in form.sections)
+
+
+@bp.route("/checklista/<form_id>/ny", methods=["GET", "POST"])
+@org_required
+def new(form_id: str) -> WerkzeugResponse | tuple[str, int]:
+    form = catalogue().get(form_id)
+    if form is None:
+        fail(404)
+    if request.method == "POST":
+        return handle_post(form, None)
+    return render_form(form, Submission(), None)
+
+
+@bp.route("/svar/<response_id>/andra", methods=["GET", "POST"])
+@org_required
+def edit(response_id: str) -> WerkzeugResponse | tuple[str, int]:
+    response = owned_response(response_id)
+    form = form_for(response)
+    if request.method == "POST":
+        return handle_post(form, response)
+    return render_form(form, Submission.from_dict(response.data), response)
+
+
+@bp.route("/svar/<response_id>/kvitto/<int:revision>")
+@org_required
+def receipt(response_id: str, revision: int) -> str:
+    response = owned_response(response_id)
+    if responses.revision(get_db(), response, revision) is None:
+        fail(404)
+    return render_template(
+        "fill/receipt.html",
+        response=response,
+        form=form_for(response),
+        revision=responses.revision(get_db(), response, revision),
+    )
+
+
+@bp.route("/svar/<response_id>")
+def view(response_id: str) -> str:
+    if g.org is None and not g.is_admin:
+        return render_template("access/signin_needed.html"), 401  # type: ignore[return-value]
+    response = owned_response(response_id)
+    number = request.args.get("revision", type=int)
+    shown = responses.revision(get_db(), response, number) if number else None
+    if number and shown is None:
+        fail(404)
+    data = shown.data if shown else response.data
+    form = catalogue().get(response.form_id, shown.form_version if shown else response.form_version)
+    if form is None:
+        form = form_for(response)
+    return render_template(
+        "fill/view.html", response=response, form=form, shown=shown, sub=Submission.from_dict(data)
+    )

@@ -1,0 +1,56 @@
+"""Template filters: Swedish dates and labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from service.access import directory
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def local_datetime(value: dt.datetime | None) -> str:
+    """'27 november 2026 kl. 14:05' in Swedish time, from naive UTC."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} kl. {local:%H:%M}"
+
+
+def local_date(value: str | dt.date | None) -> str:
+    """'15 mars 2026' from an ISO date (as stored in metadata)."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    except ValueError:
+        return str(value)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def org_name(slug: str) -> str:
+    org = directory().get(slug)
+    return org.name if org else slug
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
+    app.add_template_filter(org_name)
