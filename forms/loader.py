@@ -65,8 +65,8 @@ class _Reader:
             )
         previous = self.seen_ids.get(value)
         if previous is not None:
-            raise self.fail(f"{kind} '{value}'", f"id:t används redan av {previous}")
-        self.seen_ids[value] = f"{kind} '{value}'"
+            raise self.fail(where, f"id:t '{value}' används redan av {previous}")
+        self.seen_ids[value] = kind
         return value
 
     def sequence(self, data: dict[str, Any], key: str, where: str) -> list[Any]:
@@ -92,7 +92,7 @@ class _Reader:
     def field(self, raw: Any, n: int) -> Field:
         where = f"metadatafält {n}"
         data = self.mapping(raw, where, {"id", "label", "type", "required", "help", "choices"})
-        field_id = self.ident(data, where, "metadatafältet")
+        field_id = self.ident(data, where, "ett annat metadatafält")
         where = f"metadatafältet '{field_id}'"
         field_type = data.get("type", "text")
         if field_type not in FIELD_TYPES:
@@ -113,7 +113,7 @@ class _Reader:
     def item(self, raw: Any, section_id: str, n: int) -> Item:
         where = f"avsnittet '{section_id}', punkt {n}"
         data = self.mapping(raw, where, {"id", "question", "help", "answer"})
-        item_id = self.ident(data, where, "punkten")
+        item_id = self.ident(data, where, "en annan punkt")
         where = f"punkten '{item_id}'"
         answer = data.get("answer", "scale")
         if answer not in ANSWER_TYPES:
@@ -126,7 +126,7 @@ class _Reader:
     def section(self, raw: Any, n: int) -> Section:
         where = f"avsnitt {n}"
         data = self.mapping(raw, where, {"id", "title", "description", "items"})
-        section_id = self.ident(data, where, "avsnittet")
+        section_id = self.ident(data, where, "ett avsnitt")
         where = f"avsnittet '{section_id}'"
         title = self.text(data, "title", where)
         assert title is not None

@@ -26,7 +26,15 @@ def owned(db: Session, response_id: str, org: str | None) -> Response | None:
 
 
 def create(db: Session, org: str, form: Form) -> Response:
-    response = Response(org=org, form_id=form.id, form_version=form.version, data={})
+    response = Response(
+        org=org,
+        form_id=form.id,
+        form_version=form.version,
+        status="draft",
+        revision=0,
+        unsubmitted_changes=False,
+        data={},
+    )
     db.add(response)
     return response
 

@@ -1,0 +1,109 @@
+"""Shared fixtures: an app on a fresh SQLite file, a client, and signing in by link."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from forms import Form, load_catalogue
+from service import create_app
+from service.access import issue_link
+from service.db import get_db
+from service.models import AccessLink
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+LOCK_PATTERN = re.compile(r'name="lock_version" value="(\d+)"')
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        }
+    )
+    yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Any:
+    return load_catalogue()
+
+
+def link_token(app: Flask, subject: str, rotate: bool = False) -> str:
+    with app.app_context():
+        return issue_link(get_db(), app.config["SECRET_KEY"], subject, rotate=rotate)
+
+
+class Browser:
+    """A signed-in client that posts forms as the page does (CSRF token, lock version)."""
+
+    def __init__(self, app: Flask, subject: str) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.client.get(f"/in/{link_token(app, subject)}")
+
+    def tokens(self, url: str) -> dict[str, str]:
+        page = self.client.get(url).get_data(as_text=True)
+        csrf = CSRF_PATTERN.search(page)
+        assert csrf, f"no CSRF token on {url}"
+        fields = {"csrf_token": csrf.group(1)}
+        lock = LOCK_PATTERN.search(page)
+        if lock:
+            fields["lock_version"] = lock.group(1)
+        return fields
+
+    def post_form(self, url: str, data: dict[str, str], action: str = "submit") -> Any:
+        return self.client.post(url, data={**self.tokens(url), **data, "action": action})
+
+
+@pytest.fixture
+def sign_in(app: Flask) -> Any:
+    def make(subject: str = "karlskrona") -> Browser:
+        return Browser(app, subject)
+
+    return make
+
+
+@pytest.fixture
+def admin(app: Flask) -> Browser:
+    return Browser(app, AccessLink.ADMIN)
+
+
+def complete_answers(form: Form, value: str = "ja") -> dict[str, str]:
+    """Posted fields of a complete, valid response to `form`."""
+    data: dict[str, str] = {}
+    for spec in form.metadata:
+        if spec.type == "choice":
+            data[spec.input_name] = spec.choices[0].value
+        elif spec.type == "date":
+            data[spec.input_name] = "2026-03-15"
+        elif spec.type == "email":
+            data[spec.input_name] = "planerare@karlskrona.se"
+        elif spec.type == "integer":
+            data[spec.input_name] = "120"
+        else:
+            data[spec.input_name] = f"Test {spec.label}"
+    for n, item in enumerate(form.items):
+        data[item.answer_name] = value
+        data[item.comment_name] = f"Kommentar {n}" if n % 3 == 0 else ""
+    return data
