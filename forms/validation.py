@@ -135,16 +135,19 @@ def validate(form: Form, submission: Submission, *, complete: bool) -> Validatio
                 errors[spec.input_name] = problem
         elif complete and spec.required:
             errors[spec.input_name] = f"Fyll i {spec.label.lower()}."
-    for item in form.items:
+    for number, item in enumerate(form.items, 1):
         answer = submission.answers.get(item.id, Answer())
         if answer.value is not None and answer.value not in {c.value for c in item.choices}:
             errors[item.answer_name] = (
-                "Välj ett av svarsalternativen Ja, Delvis, Nej eller Ej aktuellt."
+                f"Fråga {number}: välj ett av svarsalternativen Ja, Delvis, Nej eller Ej aktuellt."
             )
         elif complete and answer.value is None:
-            errors[item.answer_name] = "Välj ett svar: Ja, Delvis, Nej eller Ej aktuellt."
+            errors[item.answer_name] = (
+                f"Fråga {number} saknar svar: välj Ja, Delvis, Nej eller Ej aktuellt."
+            )
         if len(answer.comment) > MAX_COMMENT_LENGTH:
             errors[item.comment_name] = (
-                f"Kommentaren får vara högst {MAX_COMMENT_LENGTH} tecken (nu {len(answer.comment)})."
+                f"Kommentaren till fråga {number} får vara högst {MAX_COMMENT_LENGTH} tecken "
+                f"(nu {len(answer.comment)})."
             )
     return ValidationResult(submission, errors)

@@ -82,6 +82,7 @@ def serve(host: str, port: int, workers: int) -> None:
             f"{host}:{port}",
             "--workers",
             str(workers),
+            "--preload",
             "--access-logfile",
             "-",
             "service.wsgi:app",

@@ -31,7 +31,7 @@ def test_submitting_requires_metadata_and_every_item() -> None:
         i.answer_name for i in FORM.items if i.id != FIRST.id
     }
     assert result.errors["m-plan_name"] == "Fyll i planens namn."
-    assert result.errors[SECOND.answer_name].startswith("Välj ett svar")
+    assert result.errors[SECOND.answer_name].startswith("Fråga 2 saknar svar")
 
 
 def test_errors_come_in_page_order() -> None:
@@ -63,7 +63,7 @@ def test_bad_metadata_values(field: str, value: str, message: str) -> None:
 
 def test_answer_outside_the_scale_is_an_error() -> None:
     result = validate(FORM, parse({FIRST.answer_name: "kanske"}), complete=False)
-    assert "Välj ett av svarsalternativen" in result.errors[FIRST.answer_name]
+    assert "välj ett av svarsalternativen" in result.errors[FIRST.answer_name]
 
 
 def test_over_long_comment_is_an_error() -> None:

@@ -179,7 +179,7 @@ def test_a_stale_page_is_not_silently_overwritten(app: Flask, sign_in: Any, cata
     [
         ({"a-finns_inte": "ja"}, 400, "inte hör till den här checklistan"),
         ({"m-okant_falt": "x"}, 400, "inte hör till den här checklistan"),
-        ({"a-{item}": "kanske"}, 422, "Välj ett av svarsalternativen"),
+        ({"a-{item}": "kanske"}, 422, "välj ett av svarsalternativen"),
         ({"m-plan_name": "x" * 400}, 422, "högst 300 tecken"),
         ({"c-{item}": "x" * 6000}, 422, "högst 5000 tecken"),
     ],
