@@ -1,0 +1,1 @@
+"""Benchmarks with stated targets; run with `make bench`, never part of the test run."""

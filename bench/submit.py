@@ -1,0 +1,169 @@
+"""Benchmark 1: submitting complete checklists under load, against /healthz as the ceiling.
+
+Run: `make bench-submit` (or `.venv/bin/python -m bench.submit --requests 2000`).
+Targets: submission throughput at least 0.3 of healthz, p99 under 250 ms on 2 cores,
+zero errors, and every acknowledged submission in the database exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, select
+
+from bench.server import access_link, gunicorn, service_env
+from forms import load_catalogue
+from service.models import Response
+from tests.conftest import complete_answers
+
+ORGS = ["karlskrona", "ronneby", "karlshamn", "solvesborg", "olofstrom", "trafikverket"]
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+    acknowledged: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def report(self, name: str) -> dict[str, float]:
+        ordered = sorted(self.latencies)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+        figures = {
+            "requests": len(ordered) + self.errors,
+            "throughput": len(ordered) / self.seconds if self.seconds else 0.0,
+            "median_ms": statistics.median(ordered) * 1000 if ordered else 0.0,
+            "p99_ms": p99 * 1000,
+            "errors": self.errors,
+        }
+        print(
+            f"{name:<12} {figures['requests']:>6.0f} requests  {figures['throughput']:>8.1f} req/s  "
+            f"median {figures['median_ms']:>6.1f} ms  p99 {figures['p99_ms']:>6.1f} ms  "
+            f"errors {self.errors}"
+        )
+        return figures
+
+
+def hammer(
+    total: int, concurrency: int, make_worker: Callable[[int], Callable[[], str | None]]
+) -> Run:
+    """Run `total` requests over `concurrency` threads; a worker returns an ack id or None."""
+    run = Run()
+    counter = iter(range(total))
+    counter_lock = threading.Lock()
+    workers = [make_worker(n) for n in range(concurrency)]
+
+    def loop(worker: Callable[[], str | None]) -> None:
+        while True:
+            with counter_lock:
+                if next(counter, None) is None:
+                    return
+            started = time.perf_counter()
+            try:
+                ack = worker()
+                ok = True
+            except Exception:
+                ack, ok = None, False
+            elapsed = time.perf_counter() - started
+            with run.lock:
+                if ok:
+                    run.latencies.append(elapsed)
+                    if ack:
+                        run.acknowledged.append(ack)
+                else:
+                    run.errors += 1
+
+    threads = [threading.Thread(target=loop, args=(w,)) for w in workers]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
+    args = parser.parse_args()
+
+    catalogue = load_catalogue()
+    forms = catalogue.current()
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = {"DATABASE_URL": args.database_url} if args.database_url else {}
+        env = service_env(Path(tmp), **extra)
+        links = {org: access_link(env, org) for org in ORGS}
+        with gunicorn(env) as base:
+            # Links were printed before the port was known: keep only their path.
+            links = {org: base + link[link.index("/in/") :] for org, link in links.items()}
+
+            def health_worker(_: int) -> Callable[[], str | None]:
+                session = requests.Session()
+
+                def call() -> None:
+                    reply = session.get(f"{base}/healthz", timeout=10)
+                    reply.raise_for_status()
+
+                return call  # type: ignore[return-value]
+
+            def submit_worker(n: int) -> Callable[[], str | None]:
+                session = requests.Session()
+                org = ORGS[n % len(ORGS)]
+                session.get(links[org], timeout=10).raise_for_status()
+                form = forms[n % len(forms)]
+                url = f"{base}/checklista/{form.id}/ny"
+                token = CSRF.search(session.get(url, timeout=10).text)
+                assert token, "no CSRF token on the form page"
+                data = {**complete_answers(form), "csrf_token": token.group(1), "action": "submit"}
+
+                def call() -> str:
+                    reply = session.post(url, data=data, timeout=10, allow_redirects=False)
+                    if reply.status_code != 302 or "/kvitto/" not in reply.headers["Location"]:
+                        raise RuntimeError(f"HTTP {reply.status_code}")
+                    return reply.headers["Location"].split("/svar/")[1].split("/")[0]
+
+                return call
+
+            print(
+                f"{args.requests} requests each, {args.concurrency} concurrent connections, "
+                f"gunicorn 2 workers, database {'SQLite' if not args.database_url else args.database_url}"
+            )
+            health = hammer(args.requests, args.concurrency, health_worker).report("GET /healthz")
+            submit = hammer(args.requests, args.concurrency, submit_worker)
+            figures = submit.report("POST submit")
+
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'checklistor.db'}"
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            stored = Counter(conn.scalars(select(Response.id)))
+        engine.dispose()
+    missing = [a for a in submit.acknowledged if stored[a] == 0]
+    duplicated = [a for a, n in Counter(submit.acknowledged).items() if n > 1 or stored[a] > 1]
+    ratio = figures["throughput"] / health["throughput"] if health["throughput"] else 0.0
+    print(f"submit/healthz throughput ratio: {ratio:.2f} (target >= 0.30)")
+    print(
+        f"p99 submit: {figures['p99_ms']:.0f} ms (target < 250 ms); errors: {submit.errors} (target 0)"
+    )
+    print(
+        f"acknowledged {len(submit.acknowledged)}, stored {sum(stored.values())}, "
+        f"missing {len(missing)}, duplicated {len(duplicated)} (target 0 and 0)"
+    )
+
+
+if __name__ == "__main__":
+    main()
