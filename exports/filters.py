@@ -1,0 +1,98 @@
+"""Which responses an export includes: a period, organisations, checklists, drafts or not.
+
+The service turns a filter into SQL; `matches` is the same rule in Python, so the pure
+workbook code applies it too and the two can be tested against each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from exports.records import ResponseRecord
+
+
+class FilterError(ValueError):
+    """A filter that cannot be used; str() is a Swedish sentence for the person."""
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Empty sets mean "all". Dates are inclusive calendar days (UTC, as stored)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    orgs: frozenset[str] = frozenset()
+    forms: frozenset[str] = frozenset()
+    with_drafts: bool = False
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise FilterError("Periodens startdatum ligger efter slutdatumet.")
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return ("submitted", "draft") if self.with_drafts else ("submitted",)
+
+    @property
+    def before(self) -> dt.datetime | None:
+        """The first moment after the period (exclusive upper bound)."""
+        if self.date_to is None:
+            return None
+        return dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time())
+
+    @property
+    def since(self) -> dt.datetime | None:
+        return dt.datetime.combine(self.date_from, dt.time()) if self.date_from else None
+
+    def includes_org(self, org: str) -> bool:
+        return not self.orgs or org in self.orgs
+
+    def includes_form(self, form_id: str) -> bool:
+        return not self.forms or form_id in self.forms
+
+    def matches(self, record: ResponseRecord) -> bool:
+        if record.status not in self.statuses:
+            return False
+        if not (self.includes_org(record.org) and self.includes_form(record.form_id)):
+            return False
+        moment = dated(record)
+        since, before = self.since, self.before
+        return (since is None or moment >= since) and (before is None or moment < before)
+
+    def describe(
+        self, org_names: Mapping[str, str], form_titles: Mapping[str, str]
+    ) -> list[tuple[str, str]]:
+        """(label, value) lines in Swedish for the overview sheet."""
+        period = "Alla datum"
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "början"
+            end = self.date_to.isoformat() if self.date_to else "i dag"
+            period = f"{start} – {end}"
+        orgs = ", ".join(org_names.get(o, o) for o in sorted(self.orgs)) or "Alla"
+        forms = ", ".join(form_titles.get(f, f) for f in sorted(self.forms)) or "Alla"
+        drafts = "Inskickade svar och utkast" if self.with_drafts else "Endast inskickade svar"
+        return [
+            ("Period", period),
+            ("Organisationer", orgs),
+            ("Checklistor", forms),
+            ("Svar", drafts),
+        ]
+
+
+def dated(record: ResponseRecord) -> dt.datetime:
+    """The moment a response counts at: its latest submission, or a draft's last change."""
+    return record.submitted_at or record.updated_at
+
+
+def parse_date(text: str | None, label: str) -> dt.date | None:
+    """An ISO date from a form or command line; FilterError in Swedish otherwise."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise FilterError(
+            f"{label} ”{text.strip()[:20]}” är inget datum. Skriv det som ÅÅÅÅ-MM-DD."
+        ) from None

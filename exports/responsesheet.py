@@ -1,0 +1,98 @@
+"""One sheet of responses to one checklist, streamed row by row into a write-only sheet.
+
+The columns are the shared layout (exports.columns), so the region's sheet and an
+organisation's own download have the same columns as its spreadsheet mirror.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from exports.cells import BOLD, HEADER_FILL, SECTION_FILL, TOP, WRAP, cell, local
+from exports.columns import Column, RowMaker
+from exports.guard import clean_text
+from exports.records import ResponseRecord
+from exports.sheetnames import unique_headers
+from forms import Form
+
+NOTHING_HERE = "Inga svar i urvalet."
+TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+WIDE = 40  # columns at least this wide hold long text and wrap it
+
+
+def add_table(ws: Any, name: str, headers: Sequence[str], rows: int, first_row: int = 1) -> Table:
+    """An Excel table over a header row and `rows` data rows (rows >= 1).
+
+    In write-only mode openpyxl cannot read the header back, so the table's column
+    names are filled here; they must equal the header cells exactly.
+    """
+    last = get_column_letter(len(headers))
+    ref = f"A{first_row}:{last}{first_row + rows}"
+    table = Table(displayName=name, ref=ref, tableStyleInfo=TABLE_STYLE)
+    table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)]
+    table.autoFilter = AutoFilter(ref=ref)
+    with warnings.catch_warnings():
+        # openpyxl always warns in write-only mode; the columns are filled just above.
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+        ws.add_table(table)
+    return table
+
+
+def headers_for(columns: Sequence[Column]) -> list[str]:
+    return unique_headers([clean_text(c.header) for c in columns])
+
+
+def _value(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if column.value_type == "datetime":
+        return local(value)
+    return value
+
+
+def write_responses(
+    ws: Any,
+    table_name: str,
+    versions: Sequence[Form],
+    records: Iterable[ResponseRecord],
+    org_names: Mapping[str, str],
+    on_record: Callable[[ResponseRecord], None] | None = None,
+) -> int:
+    """Header, one row per record, an Excel table; returns the number of rows written."""
+    maker = RowMaker(versions, dict(org_names))
+    columns = maker.columns
+    headers = headers_for(columns)
+    # Column widths and panes go into the sheet's head: set them before the first row.
+    for n, column in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(n)].width = column.width
+    ws.freeze_panes = "B2"
+    ws.append(
+        [
+            cell(ws, h, font=BOLD, fill=SECTION_FILL if c.removed else HEADER_FILL, alignment=WRAP)
+            for h, c in zip(headers, columns, strict=True)
+        ]
+    )
+    styles = [WRAP if c.width >= WIDE else TOP for c in columns]
+    count = 0
+    for record in records:
+        values = maker.row(record)
+        ws.append(
+            [
+                cell(ws, _value(c, v), alignment=s)
+                for c, v, s in zip(columns, values, styles, strict=True)
+            ]
+        )
+        count += 1
+        if on_record is not None:
+            on_record(record)
+    if count:
+        add_table(ws, table_name, headers, count)
+    else:
+        ws.append([cell(ws, NOTHING_HERE, font=BOLD)])
+    return count
