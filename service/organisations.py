@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ class Directory:
     def __init__(self, organisations: list[Organisation]) -> None:
         self._by_slug = {org.slug: org for org in organisations}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Organisation]:
         return iter(self._by_slug.values())
 
     def __len__(self) -> int:
