@@ -13,6 +13,7 @@ from service.access import directory, issue_link, link_url
 from service.db import get_db
 from service.errors import StartupError
 from service.models import AccessLink
+from service.sync.cli import run_beside, sync
 
 
 def _app() -> Flask:
@@ -59,7 +60,7 @@ def access_link(org: str | None, admin: bool, everyone: bool, rotate: bool) -> N
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Starta webbtjänsten (gunicorn) och skriv ut inloggningslänkarna."""
+    """Starta webbtjänsten (gunicorn) med synken bredvid och skriv ut inloggningslänkarna."""
     app = _app()
     os.environ.setdefault("CHECKLISTOR_PUBLIC_URL", f"http://{host}:{port}")
     app.config["PUBLIC_URL"] = os.environ["CHECKLISTOR_PUBLIC_URL"]
@@ -74,20 +75,24 @@ def serve(host: str, port: int, workers: int) -> None:
     click.echo(f"Tjänsten startar på http://{host}:{port}/ (avsluta med Ctrl+C)")
     sys.stdout.flush()
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    os.execv(
-        gunicorn,
-        [
-            gunicorn,
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--preload",
-            "--access-logfile",
-            "-",
-            "service.wsgi:app",
-        ],
+    sys.exit(
+        run_beside(
+            [
+                gunicorn,
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--preload",
+                "--access-logfile",
+                "-",
+                "service.wsgi:app",
+            ]
+        )
     )
+
+
+cli.add_command(sync)
 
 
 def main() -> None:

@@ -36,6 +36,11 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_NAME": "checklistor_session",
         # A checklist is filled in over hours: the token lives as long as the session.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Spreadsheet mirrors (service/sync): local workbooks, or Google with a key file.
+        "SHEETS_DIR": None,  # path; None = instance/sheets
+        "GOOGLE_CREDENTIALS": None,  # path to the service account's JSON key file
+        "SYNC_WRITES_PER_MINUTE": 60,  # Google's write quota per user (service account)
+        "SYNC_GOOGLE_TIMEOUT": 60,  # seconds to wait for one Google answer
     }
 
 

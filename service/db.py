@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.errors import StartupError
 from service.models import Base
+from service.sync import models as _sync_tables  # noqa: F401  (registers the sync tables)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from forms import Form, Submission
 from service.models import Response, Revision, utcnow
+from service.sync import outbox
 
 
 def for_org(db: Session, org: str) -> list[Response]:
@@ -63,6 +64,7 @@ def submit(db: Session, response: Response, submission: Submission) -> Revision:
         submitted_at=now,
     )
     db.add(revision)
+    outbox.enqueue(db, response)  # same transaction: the sheet mirror can never miss it
     db.commit()
     return revision
 

@@ -1,0 +1,56 @@
+"""Per organisation: pending entries, last success, last error, parked reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.organisations import Directory
+from service.sync import outbox
+from service.sync.models import SyncTarget
+from service.sync.worker import describe
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    target: str
+    name: str
+    description: str
+    pending: int
+    last_success_at: dt.datetime | None
+    last_error: str | None
+    last_error_at: dt.datetime | None
+    parked_reason: str | None
+
+    @property
+    def healthy(self) -> bool:
+        return not self.parked_reason and not self.last_error
+
+
+def target_status(app: Flask, db: Session) -> list[TargetStatus]:
+    """Every organisation in the file, then any unknown target that still has work."""
+    directory: Directory = app.extensions["checklistor.organisations"]
+    pending = outbox.pending_counts(db)
+    states = {s.target: s for s in db.scalars(select(SyncTarget))}
+    rows: list[TargetStatus] = []
+    names = {org.slug: (org.name, describe(app, org)) for org in directory}
+    for target in [*names, *sorted(set(pending) - set(names))]:
+        name, description = names.get(target, (target, "okänd organisation"))
+        state = states.get(target)
+        rows.append(
+            TargetStatus(
+                target=target,
+                name=name,
+                description=description,
+                pending=pending.get(target, 0),
+                last_success_at=state.last_success_at if state else None,
+                last_error=state.last_error if state else None,
+                last_error_at=state.last_error_at if state else None,
+                parked_reason=state.parked_reason if state else None,
+            )
+        )
+    return rows
