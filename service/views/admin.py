@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template
 from service import responses
 from service.access import admin_required, directory
 from service.db import get_db
+from service.sync.status import target_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -22,4 +23,5 @@ def overview() -> str:
         forms=catalogue.current(),
         counts=responses.counts_by_org(db),
         latest=responses.latest_submission_by_org(db),
+        sync_status=target_status(current_app, db),
     )
