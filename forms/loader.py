@@ -12,7 +12,16 @@ from typing import Any
 
 import yaml
 
-from forms.model import ANSWER_TYPES, FIELD_TYPES, Choice, Field, Form, Item, Section
+from forms.model import (
+    ANSWER_TYPES,
+    CHOICE_FIELD_TYPES,
+    FIELD_TYPES,
+    Choice,
+    Field,
+    Form,
+    Item,
+    Section,
+)
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -101,9 +110,10 @@ class _Reader:
         required = data.get("required", False)
         if not isinstance(required, bool):
             raise self.fail(where, "'required' ska vara true eller false")
-        choices = self.choices(data.get("choices"), where) if field_type == "choice" else ()
-        if field_type != "choice" and "choices" in data:
-            raise self.fail(where, "bara fält av typen choice kan ha 'choices'")
+        choosing = field_type in CHOICE_FIELD_TYPES
+        choices = self.choices(data.get("choices"), where) if choosing else ()
+        if not choosing and "choices" in data:
+            raise self.fail(where, "bara fält av typen choice eller multichoice kan ha 'choices'")
         label = self.text(data, "label", where)
         assert label is not None
         return Field(

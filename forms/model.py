@@ -25,7 +25,10 @@ ANSWER_SCALE: tuple[Choice, ...] = (
 
 ANSWER_TYPES: dict[str, tuple[Choice, ...]] = {"scale": ANSWER_SCALE}
 
-FIELD_TYPES = frozenset({"text", "textarea", "email", "date", "integer", "choice"})
+FIELD_TYPES = frozenset({"text", "textarea", "email", "date", "integer", "choice", "multichoice"})
+# Field types answered by picking from `choices`; a multichoice value is the chosen
+# codes separated by single spaces, as XLSForm's select_multiple stores them.
+CHOICE_FIELD_TYPES = frozenset({"choice", "multichoice"})
 
 # Generous limits that still keep a response well inside one spreadsheet cell.
 MAX_TEXT_LENGTH = 300
@@ -53,6 +56,11 @@ class Field:
         return MAX_LONG_TEXT_LENGTH if self.type == "textarea" else MAX_TEXT_LENGTH
 
     def choice_label(self, value: str) -> str:
+        if self.type == "multichoice":
+            return ", ".join(self._one_label(code) for code in value.split())
+        return self._one_label(value)
+
+    def _one_label(self, value: str) -> str:
         return next((c.label for c in self.choices if c.value == value), value)
 
 
@@ -104,6 +112,9 @@ class Form:
     metadata: tuple[Field, ...]
     sections: tuple[Section, ...]
     source: str = ""
+    # Texts in other languages, kept so they survive an Excel round trip:
+    # (language, key, text) with keys like "dp_barn:label" or "stage/samrad:label".
+    translations: tuple[tuple[str, str, str], ...] = ()
     _items: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
     _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
 

@@ -81,12 +81,17 @@ def parse_fields(form: Form, fields: Iterable[tuple[str, str]]) -> Submission:
     submission = Submission()
     seen: set[str] = set()
     for name, raw in fields:
-        if name in seen:
-            raise InvalidSubmission(f"fältet {name} skickades flera gånger")
-        seen.add(name)
         prefix, _, key = name.partition("-")
         value = _clean_text(raw)
         spec = form.find_field(key) if prefix == "m" else None
+        if spec is not None and spec.type == "multichoice":
+            # One checkbox per chosen option, all under one name: kept as "code code".
+            chosen = submission.metadata.get(key, "").split() + value.split()
+            submission.metadata[key] = " ".join(chosen)
+            continue
+        if name in seen:
+            raise InvalidSubmission(f"fältet {name} skickades flera gånger")
+        seen.add(name)
         if spec is not None:
             # One-line fields fold stray whitespace; long text keeps its line breaks.
             submission.metadata[key] = value if spec.type == "textarea" else " ".join(value.split())
@@ -116,6 +121,10 @@ def _check_field(spec: Field, value: str) -> str | None:
         return f"Ange ett heltal mellan 0 och {MAX_INTEGER:,}.".replace(",", " ")
     if spec.type == "choice" and value not in {c.value for c in spec.choices}:
         return f"Välj ett av alternativen för {spec.label.lower()}."
+    if spec.type == "multichoice":
+        codes = value.split()
+        if len(set(codes)) != len(codes) or not set(codes) <= {c.value for c in spec.choices}:
+            return f"Välj bland alternativen för {spec.label.lower()}."
     return None
 
 
