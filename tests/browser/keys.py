@@ -66,11 +66,12 @@ def choose(page: Any, item: Item, value: str) -> None:
     values = [c.value for c in item.choices]
     checked = checked_value(page, item)
     if checked is None:
-        # Focus lands on the first option: Space picks it, each arrow moves and picks.
+        # Focus lands on the first option (the last when coming backwards): Space picks
+        # it, then each arrow moves on and picks the next, wrapping round.
         page.keyboard.press("Space")
-        steps = values.index(value)
-    else:
-        steps = (values.index(value) - values.index(checked)) % len(values)
+        checked = checked_value(page, item)
+        assert checked is not None, f"{item.id}: Space chose nothing"
+    steps = (values.index(value) - values.index(checked)) % len(values)
     for _ in range(steps):
         page.keyboard.press("ArrowRight")
     assert checked_value(page, item) == value, f"{item.id}: {value} not chosen"
