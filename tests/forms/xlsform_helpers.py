@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+
+from forms import Form, Item
 
 Rows = Sequence[Sequence[Any]]
 
@@ -68,3 +71,22 @@ def replace_row(rows: Rows, index: int, row: Sequence[Any]) -> list[list[Any]]:
     result = [list(r) for r in rows]
     result[index] = list(row)
     return result
+
+
+def revised(form: Form, version: int) -> Form:
+    """`form` as the region might revise it: in section gang_cykel dp_belysning is dropped,
+    dp_gena_vagar reworded and dp_laddning added at the end."""
+    section = next(s for s in form.sections if s.id == "gang_cykel")
+    items = [i for i in section.items if i.id != "dp_belysning"]
+    items = [
+        dataclasses.replace(
+            i, question="Finns gena och trygga gång- och cykelvägar till hållplatsen?"
+        )
+        if i.id == "dp_gena_vagar"
+        else i
+        for i in items
+    ]
+    items.append(Item("dp_laddning", "Finns laddplatser för elcyklar vid hållplatsen?", section.id))
+    new_section = dataclasses.replace(section, items=tuple(items))
+    sections = tuple(new_section if s.id == section.id else s for s in form.sections)
+    return dataclasses.replace(form, version=version, sections=sections, _items={}, _fields={})
