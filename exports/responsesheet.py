@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from exports.cells import BOLD, HEADER_FILL, SECTION_FILL, TOP, WRAP, cell, local
+from exports.cells import BOLD, HEADER_FILL, SECTION_FILL, WRAP, cell, local
 from exports.columns import Column, RowMaker
 from exports.guard import clean_text
 from exports.records import ResponseRecord
@@ -78,14 +78,15 @@ def write_responses(
             for h, c in zip(headers, columns, strict=True)
         ]
     )
-    styles = [WRAP if c.width >= WIDE else TOP for c in columns]
+    # Only long-text columns get a style: styling every cell costs more than writing it.
+    wrap = [c.width >= WIDE for c in columns]
     count = 0
     for record in records:
         values = maker.row(record)
         ws.append(
             [
-                cell(ws, _value(c, v), alignment=s)
-                for c, v, s in zip(columns, values, styles, strict=True)
+                None if v is None else cell(ws, _value(c, v), alignment=WRAP if w else None)
+                for c, v, w in zip(columns, values, wrap, strict=True)
             ]
         )
         count += 1

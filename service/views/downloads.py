@@ -1,0 +1,102 @@
+"""Excel downloads: the region's consolidated workbook and an organisation's own responses.
+
+The workbook is written to a temporary file on disk and streamed from there, so a large
+export costs disk, not memory. Downloads change nothing, so they are plain GET links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from typing import IO
+
+from flask import Blueprint, current_app, render_template, request, send_file
+from flask import Response as FlaskResponse
+
+from exports.filters import ExportFilter, FilterError, parse_date
+from service import export_query
+from service.access import admin_required, current_org, directory, org_required
+from service.db import get_db
+
+bp = Blueprint("downloads", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _selection() -> ExportFilter:
+    """The filter from the query string; FilterError (Swedish) for anything unusable."""
+    args = request.args
+    orgs = frozenset(args.getlist("org"))
+    forms = frozenset(args.getlist("form"))
+    unknown = sorted(o for o in orgs if directory().get(o) is None)
+    if unknown:
+        raise FilterError(
+            "Organisationen du valde finns inte längre. Ladda om sidan och välj igen."
+        )
+    catalogue = current_app.extensions["checklistor.forms"]
+    if any(f not in catalogue for f in forms):
+        raise FilterError("Checklistan du valde finns inte. Ladda om sidan och välj igen.")
+    return ExportFilter(
+        parse_date(args.get("from"), "Från och med-datumet"),
+        parse_date(args.get("to"), "Till och med-datumet"),
+        orgs,
+        forms,
+        args.get("drafts") == "1",
+    )
+
+
+def _send(build: Callable[[IO[bytes]], object], name: str) -> FlaskResponse:
+    """Build the workbook into a temporary file and send it; the response closes the file."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (must outlive this function)
+    try:
+        build(spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return send_file(spool, mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def _form_page(error: str | None = None) -> tuple[str, int]:
+    catalogue = current_app.extensions["checklistor.forms"]
+    return render_template(
+        "downloads/regional.html",
+        organisations=list(directory()),
+        forms=catalogue.current(),
+        args=request.args,
+        error=error,
+    ), (400 if error else 200)
+
+
+@bp.route("/admin/export")
+@admin_required
+def regional() -> tuple[str, int]:
+    return _form_page()
+
+
+@bp.route("/admin/export.xlsx")
+@admin_required
+def regional_xlsx() -> FlaskResponse | tuple[str, int]:
+    try:
+        selection = _selection()
+    except FilterError as exc:
+        return _form_page(str(exc))
+    catalogue = current_app.extensions["checklistor.forms"]
+    return _send(
+        lambda out: export_query.regional_workbook(
+            get_db(), catalogue, directory(), selection, out
+        ),
+        f"checklistor-regionen-{dt.date.today().isoformat()}.xlsx",
+    )
+
+
+@bp.route("/hem/svar.xlsx")
+@org_required
+def own_xlsx() -> FlaskResponse:
+    org = current_org()
+    catalogue = current_app.extensions["checklistor.forms"]
+    return _send(
+        lambda out: export_query.org_workbook(get_db(), catalogue, directory(), org.slug, out),
+        f"checklistor-{org.slug}-{dt.date.today().isoformat()}.xlsx",
+    )
