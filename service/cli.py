@@ -12,6 +12,7 @@ from service import create_app
 from service.access import directory, issue_link, link_url
 from service.db import get_db
 from service.errors import StartupError
+from service.export_cli import export
 from service.models import AccessLink
 from service.sync.cli import run_beside, sync
 
@@ -92,6 +93,7 @@ def serve(host: str, port: int, workers: int) -> None:
     )
 
 
+cli.add_command(export)
 cli.add_command(sync)
 
 
