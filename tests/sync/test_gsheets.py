@@ -237,3 +237,27 @@ def test_pacer_keeps_writes_under_the_quota() -> None:
     assert slept and 53 < slept[0] <= 60
     pacer.wait("read")  # reads have their own budget
     assert len(slept) == 1
+
+
+def test_new_columns_are_inserted_before_peoples_columns(gapp: Flask, fake: FakeSheets) -> None:
+    from exports.columns import Column
+    from service.sync import google
+    from service.sync.mirror import RowUpdate, SheetBatch
+    from service.sync.sinks.gsheets import GoogleSheetSink
+
+    client = google.connect(gapp.config["GOOGLE_CREDENTIALS"], adapter=fake.adapter())
+    sink = GoogleSheetSink(client, KARLSKRONA)
+    old = [Column("response_id", "Svarets id", "fixed"), Column("revision", "Version", "fixed")]
+    sink.write(
+        [SheetBatch("Blad", old, [RowUpdate("r1", 1, {"response_id": "r1", "revision": 1})])]
+    )
+    fake.set_cell(KARLSKRONA, "Blad", 1, 2, "Egen")
+    fake.set_cell(KARLSKRONA, "Blad", 2, 2, "min not")
+    new = [*old, Column("item:x", "9. Ny fråga", "answer", "x")]
+    update = RowUpdate("r1", 2, {"response_id": "r1", "revision": 2, "item:x": "Ja"})
+    sink.write([SheetBatch("Blad", new, [update])])
+    assert fake.values(KARLSKRONA, "Blad") == [
+        ["response_id", "revision", "item:x"],
+        ["Svarets id", "Version", "9. Ny fråga", "Egen"],
+        ["r1", 2, "Ja", "min not"],
+    ]
