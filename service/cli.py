@@ -13,6 +13,7 @@ from service.access import directory, issue_link, link_url
 from service.db import get_db
 from service.errors import StartupError
 from service.export_cli import export
+from service.forms_cli import forms_group
 from service.models import AccessLink
 from service.sync.cli import run_beside, sync
 
@@ -95,6 +96,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
 cli.add_command(export)
 cli.add_command(sync)
+cli.add_command(forms_group)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import form_store as _form_tables  # noqa: F401  (registers the published versions)
 from service.errors import StartupError
 from service.models import Base
 from service.sync import models as _sync_tables  # noqa: F401  (registers the sync tables)

@@ -14,6 +14,7 @@ from flask import Flask
 from exports.filters import ExportFilter, FilterError, parse_date
 from service import create_app
 from service.access import directory
+from service.catalogue import current_catalogue
 from service.db import get_db
 from service.export_query import count, regional_workbook
 
@@ -53,7 +54,7 @@ def export(
     app = _app()
     with app.app_context():
         known_orgs = directory()
-        catalogue = app.extensions["checklistor.forms"]
+        catalogue = current_catalogue()
         for slug in orgs:
             if known_orgs.get(slug) is None:
                 raise click.BadParameter(

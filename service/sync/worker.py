@@ -20,6 +20,7 @@ from flask import Flask
 
 from exports.guard import EXCEL_CELL_LIMIT, GOOGLE_CELL_LIMIT
 from forms import Catalogue
+from service.catalogue import catalogue_for
 from service.models import utcnow
 from service.organisations import Directory, Organisation
 from service.sync import outbox
@@ -79,6 +80,13 @@ class Worker:
         self.owner = owner or outbox.worker_id()
         self.lease = dt.timedelta(seconds=int(app.config.get("SYNC_LEASE_SECONDS", 600)))
         self._google: Any = None
+        self._use_catalogue(self.catalogue, force=True)
+
+    def _use_catalogue(self, catalogue: Catalogue, force: bool = False) -> None:
+        """Batches for `catalogue`; a version published since the last pass brings its columns."""
+        if catalogue is self.catalogue and not force:
+            return
+        self.catalogue = catalogue
         names = {org.slug: org.name for org in self.directory}
         self._xlsx_batches = BatchMaker(self.catalogue, names, EXCEL_CELL_LIMIT, as_text=False)
         self._google_batches = BatchMaker(self.catalogue, names, GOOGLE_CELL_LIMIT, as_text=True)
@@ -86,6 +94,7 @@ class Worker:
     def run_once(self, force: bool = False) -> list[TargetResult]:
         """One pass over every target with pending work; `force` retries parked targets."""
         with self.sessionmaker() as db:
+            self._use_catalogue(catalogue_for(self.app, db))
             targets = outbox.targets_with_work(db)
             db.commit()
             return [self._sync_target(db, target, force) for target in sorted(targets)]

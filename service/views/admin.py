@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template
 
 from service import responses
 from service.access import admin_required, directory
+from service.catalogue import current_catalogue
 from service.db import get_db
 from service.sync.status import target_status
 
@@ -16,7 +17,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @admin_required
 def overview() -> str:
     db = get_db()
-    catalogue = current_app.extensions["checklistor.forms"]
+    catalogue = current_catalogue()
     return render_template(
         "admin/overview.html",
         organisations=list(directory()),

@@ -11,12 +11,13 @@ import tempfile
 from collections.abc import Callable
 from typing import IO
 
-from flask import Blueprint, current_app, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file
 from flask import Response as FlaskResponse
 
 from exports.filters import ExportFilter, FilterError, parse_date
 from service import export_query
 from service.access import admin_required, current_org, directory, org_required
+from service.catalogue import current_catalogue
 from service.db import get_db
 
 bp = Blueprint("downloads", __name__)
@@ -34,7 +35,7 @@ def _selection() -> ExportFilter:
         raise FilterError(
             "Organisationen du valde finns inte längre. Ladda om sidan och välj igen."
         )
-    catalogue = current_app.extensions["checklistor.forms"]
+    catalogue = current_catalogue()
     if any(f not in catalogue for f in forms):
         raise FilterError("Checklistan du valde finns inte. Ladda om sidan och välj igen.")
     return ExportFilter(
@@ -59,7 +60,7 @@ def _send(build: Callable[[IO[bytes]], object], name: str) -> FlaskResponse:
 
 
 def _form_page(error: str | None = None) -> tuple[str, int]:
-    catalogue = current_app.extensions["checklistor.forms"]
+    catalogue = current_catalogue()
     return render_template(
         "downloads/regional.html",
         organisations=list(directory()),
@@ -82,7 +83,7 @@ def regional_xlsx() -> FlaskResponse | tuple[str, int]:
         selection = _selection()
     except FilterError as exc:
         return _form_page(str(exc))
-    catalogue = current_app.extensions["checklistor.forms"]
+    catalogue = current_catalogue()
     return _send(
         lambda out: export_query.regional_workbook(
             get_db(), catalogue, directory(), selection, out
@@ -95,7 +96,7 @@ def regional_xlsx() -> FlaskResponse | tuple[str, int]:
 @org_required
 def own_xlsx() -> FlaskResponse:
     org = current_org()
-    catalogue = current_app.extensions["checklistor.forms"]
+    catalogue = current_catalogue()
     return _send(
         lambda out: export_query.org_workbook(get_db(), catalogue, directory(), org.slug, out),
         f"checklistor-{org.slug}-{dt.date.today().isoformat()}.xlsx",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forms import Catalogue, Form, InvalidSubmission, Submission, parse_fields, validate
-from service import responses
+from forms.diff import carry_over
+from service import form_store, responses
 from service.access import current_org, org_required
+from service.catalogue import current_catalogue
 from service.db import get_db
 from service.errors import fail
 from service.models import Response
@@ -26,7 +28,7 @@ CONFLICT_MESSAGE = (
 
 
 def catalogue() -> Catalogue:
-    result: Catalogue = current_app.extensions["checklistor.forms"]
+    result: Catalogue = current_catalogue()
     return result
 
 
@@ -66,8 +68,17 @@ def render_form(
         errors=errors or {},
         conflict_message=CONFLICT_MESSAGE if conflict else None,
         lock_version=response.lock_version if response else 0,
+        **newer_version(form, response),
     )
     return page, status
+
+
+def newer_version(form: Form, response: Response | None) -> dict[str, object]:
+    """For a draft on an older version: the newest version and what moving would drop."""
+    latest = catalogue().latest(form.id)
+    if response is None or response.status != "draft" or latest.version <= form.version:
+        return {"newer": None, "newer_dropped": []}
+    return {"newer": latest, "newer_dropped": carry_over(form, latest, response.data or {})[1]}
 
 
 def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tuple[str, int]:
@@ -133,6 +144,32 @@ def edit(response_id: str) -> WerkzeugResponse | tuple[str, int]:
     if request.method == "POST":
         return handle_post(form, response)
     return render_form(form, Submission.from_dict(response.data), response)
+
+
+@bp.route("/svar/<response_id>/ny-version", methods=["POST"])
+@org_required
+def move(response_id: str) -> WerkzeugResponse:
+    """Move a draft onto the newest version of its checklist, answers following by name."""
+    response = owned_response(response_id)
+    old, new = form_for(response), catalogue().latest(response.form_id)
+    if response.status == "draft" and new.version > old.version:
+        if request.form.get("lock_version") != str(response.lock_version):
+            flash(
+                "Utkastet har sparats från ett annat fönster sedan du öppnade sidan och har "
+                "inte flyttats. Kontrollera det och försök igen.",
+                "info",
+            )
+        else:
+            dropped = form_store.move_draft(get_db(), response, old, new)
+            lost = (
+                f" Följande fanns inte kvar och följde inte med: {'; '.join(dropped)}."
+                if dropped
+                else ""
+            )
+            flash(
+                f"Utkastet är flyttat till version {new.version} av checklistan.{lost}", "success"
+            )
+    return redirect(url_for("fill.edit", response_id=response.id))
 
 
 @bp.route("/svar/<response_id>/kvitto/<int:revision>")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from typing import Any
+
+from flask import Blueprint, render_template
 
 from forms import Submission
 from service import responses
 from service.access import current_org, org_required
+from service.catalogue import current_catalogue
 from service.db import get_db
 
 bp = Blueprint("home", __name__)
@@ -15,9 +18,9 @@ bp = Blueprint("home", __name__)
 @bp.route("/hem")
 @org_required
 def index() -> str:
-    catalogue = current_app.extensions["checklistor.forms"]
+    catalogue = current_catalogue()
     org = current_org()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for response in responses.for_org(get_db(), org.slug):
         form = catalogue.get(response.form_id, response.form_version)
         answered = Submission.from_dict(response.data).answered_count()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
+from service.catalogue import current_catalogue
 from service.db import ping
 
 bp = Blueprint("public", __name__)
@@ -11,7 +12,7 @@ bp = Blueprint("public", __name__)
 
 @bp.route("/")
 def start() -> str:
-    catalogue = current_app.extensions["checklistor.forms"]
+    catalogue = current_catalogue()
     return render_template("public/start.html", forms=catalogue.current())
 
 

@@ -1,0 +1,73 @@
+"""The checklists in force: the shipped definitions merged with the published versions.
+
+Each process keeps the merged catalogue and asks the database one small question per
+request (the newest publication's id); only when that changed does it read the stored
+versions again. So a version published on one instance is in use on every instance and
+worker from their next request or pass, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask, current_app, g, has_request_context
+from sqlalchemy.orm import Session
+
+from forms import Catalogue, Form
+from service import form_store
+from service.db import get_db
+
+log = logging.getLogger(__name__)
+
+CACHE = "checklistor.catalogue_cache"
+_lock = threading.Lock()
+
+
+def shipped(app: Flask) -> Catalogue:
+    """The definitions shipped with the service (validated at start-up)."""
+    result: Catalogue = app.extensions["checklistor.forms"]
+    return result
+
+
+def merge(base: Catalogue, published: list[Form]) -> Catalogue:
+    """`base` plus `published`; a published version wins over a shipped one of that number."""
+    taken = {(f.id, f.version) for f in published}
+    forms: list[Form] = []
+    for form in base.current():
+        for version in base.versions(form.id):
+            if (version.id, version.version) in taken:
+                log.warning(
+                    "published %s version %s hides the shipped one", form.id, version.version
+                )
+            else:
+                forms.append(version)
+    return Catalogue([*forms, *published])
+
+
+def catalogue_for(app: Flask, db: Session) -> Catalogue:
+    """The catalogue for `app`, refreshed if something was published since it was built."""
+    marker = form_store.latest_id(db)
+    cached = app.extensions.get(CACHE)
+    if cached is not None and cached[0] == marker:
+        catalogue: Catalogue = cached[1]
+        return catalogue
+    with _lock:
+        cached = app.extensions.get(CACHE)
+        if cached is None or cached[0] != marker:
+            published = form_store.published_forms(db) if marker else []
+            cached = (marker, merge(shipped(app), published))
+            app.extensions[CACHE] = cached
+        catalogue = cached[1]
+        return catalogue
+
+
+def current_catalogue() -> Catalogue:
+    """The catalogue in force, asked of the database at most once per request."""
+    if has_request_context() and "catalogue" in g:
+        memo: Catalogue = g.catalogue
+        return memo
+    catalogue = catalogue_for(current_app._get_current_object(), get_db())  # type: ignore[attr-defined]
+    if has_request_context():
+        g.catalogue = catalogue
+    return catalogue

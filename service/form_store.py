@@ -1,0 +1,146 @@
+"""Published checklist versions, kept in the database so every instance and worker sees them.
+
+A publication stores the version as an XLSForm workbook written by forms.xlsform_writer
+(the canonical layout, its settings naming the version it got). Versions are numbered
+per checklist after every version known so far, shipped or published, whatever number
+the uploaded workbook carries: staff download version 3, edit, upload, and it becomes 4.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from forms import Catalogue, Form
+from forms.diff import FormDiff, carry_over, diff, name_conflicts
+from forms.xlsform import XLSFormError, read_xlsform
+from forms.xlsform_writer import write_xlsform
+from service.models import Base, Response, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class PublishedForm(Base):
+    """One published version of one checklist; rows are never changed or deleted."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (UniqueConstraint("form_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    xlsform: Mapped[bytes] = mapped_column(LargeBinary)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    published_by: Mapped[str] = mapped_column(String(64), default="")
+    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PublishError(Exception):
+    """An upload that cannot be published; `problems` are Swedish, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An upload checked against the catalogue: what publishing it would create."""
+
+    form: Form  # numbered as the next version
+    current: Form  # the version it replaces for new responses
+    changes: FormDiff
+
+
+def latest_id(db: Session) -> int:
+    """Grows with every publication: the cheap question 'has anything been published?'."""
+    return db.scalar(select(func.max(PublishedForm.id))) or 0
+
+
+def published_forms(db: Session) -> list[Form]:
+    """Every published version, oldest first; a stored version that no longer reads is
+    logged and left out rather than stopping the service."""
+    forms = []
+    for row in db.scalars(select(PublishedForm).order_by(PublishedForm.id)):
+        try:
+            form = read_xlsform(row.xlsform, f"publicerad version {row.version}")
+        except XLSFormError as exc:
+            log.error("published %s version %s cannot be read: %s", row.form_id, row.version, exc)
+            continue
+        forms.append(dataclasses.replace(form, version=row.version, _items={}, _fields={}))
+    return forms
+
+
+def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
+    """The upload as the next version of its checklist; PublishError lists every problem."""
+    try:
+        form = read_xlsform(data, filename)
+    except XLSFormError as exc:
+        raise PublishError([str(p) for p in exc.problems]) from None
+    if form.id not in catalogue:
+        known = ", ".join(f.id for f in catalogue.current())
+        raise PublishError(
+            [
+                f"Bladet settings, rad 2, kolumn form_id: checklistan {form.id} finns inte "
+                f"i tjänsten (kända: {known})."
+            ]
+        )
+    history = catalogue.versions(form.id)
+    current = history[-1]
+    problems = name_conflicts(history, form)
+    if problems:
+        raise PublishError(problems)
+    numbered = dataclasses.replace(
+        form, version=current.version + 1, source=filename, _items={}, _fields={}
+    )
+    if dataclasses.replace(numbered, version=current.version, source=current.source) == current:
+        raise PublishError(
+            [
+                f"Arbetsboken är likadan som den publicerade version {current.version}; inget att publicera."
+            ]
+        )
+    return Candidate(numbered, current, diff(current, numbered))
+
+
+def publish(
+    db: Session, catalogue: Catalogue, data: bytes, filename: str, published_by: str
+) -> Candidate:
+    """Check and store the upload as a new version, in one transaction."""
+    candidate = check(catalogue, data, filename)
+    form = candidate.form
+    db.add(
+        PublishedForm(
+            form_id=form.id,
+            version=form.version,
+            xlsform=write_xlsform(form),
+            filename=filename[:255],
+            published_by=published_by,
+        )
+    )
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise PublishError(
+            [
+                f"Någon annan publicerade version {form.version} av checklistan samtidigt. "
+                "Ladda upp arbetsboken igen för att se skillnaderna mot den."
+            ]
+        ) from None
+    return candidate
+
+
+def move_draft(db: Session, response: Response, old: Form, new: Form) -> list[str]:
+    """Move a draft from `old` onto `new` by item name and commit; returns what was dropped."""
+    data, dropped = carry_over(old, new, response.data or {})
+    response.form_version = new.version
+    response.data = data
+    response.updated_at = utcnow()
+    db.commit()
+    return dropped

@@ -1,0 +1,122 @@
+"""The region admin's checklists in Excel: download, upload, preview, differences, publish.
+
+The upload is not stored until it is published: the preview page carries the workbook
+back in a hidden field, and publishing checks it again from scratch against the
+versions in force at that moment.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Response as FlaskResponse
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forms.xlsform_writer import write_xlsform
+from service import form_store
+from service.access import admin_required
+from service.catalogue import current_catalogue
+from service.db import get_db
+from service.errors import fail
+
+bp = Blueprint("form_admin", __name__, url_prefix="/admin/checklistor")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _index(problems: list[str] | None = None, filename: str = "") -> tuple[str, int]:
+    catalogue = current_catalogue()
+    page = render_template(
+        "form_admin/index.html",
+        forms=catalogue.current(),
+        versions={f.id: catalogue.versions(f.id) for f in catalogue.current()},
+        problems=problems or [],
+        filename=filename,
+    )
+    return page, 422 if problems else 200
+
+
+@bp.route("/")
+@admin_required
+def index() -> tuple[str, int]:
+    return _index()
+
+
+@bp.route("/<form_id>.xlsx")
+@admin_required
+def download(form_id: str) -> FlaskResponse:
+    catalogue = current_catalogue()
+    if form_id not in catalogue:
+        fail(404)
+    form = catalogue.latest(form_id)
+    return send_file(
+        io.BytesIO(write_xlsform(form)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"{form.id}-version-{form.version}.xlsx",
+    )
+
+
+@bp.route("/forhandsgranska", methods=["POST"])
+@admin_required
+def preview() -> tuple[str, int]:
+    upload = request.files.get("workbook")
+    data = upload.read() if upload else b""
+    filename = (upload.filename or "") if upload else ""
+    if not data:
+        return _index(["Välj en Excel-arbetsbok (.xlsx) att ladda upp."])
+    return _preview(data, filename)
+
+
+def _preview(data: bytes, filename: str, notice: str | None = None) -> tuple[str, int]:
+    try:
+        candidate = form_store.check(current_catalogue(), data, filename)
+    except form_store.PublishError as exc:
+        return _index(exc.problems, filename)
+    page = render_template(
+        "form_admin/preview.html",
+        candidate=candidate,
+        form=candidate.form,
+        changes=candidate.changes,
+        workbook=base64.b64encode(data).decode("ascii"),
+        filename=filename,
+        notice=notice,
+    )
+    return page, 409 if notice else 200
+
+
+@bp.route("/publicera", methods=["POST"])
+@admin_required
+def publish() -> WerkzeugResponse | tuple[str, int]:
+    try:
+        data = base64.b64decode(request.form.get("workbook", ""), validate=True)
+        expected = int(request.form.get("version", ""))
+    except (binascii.Error, ValueError):
+        fail(400)
+    filename = request.form.get("filename", "")[:255]
+    try:
+        candidate = form_store.check(current_catalogue(), data, filename)
+    except form_store.PublishError as exc:
+        return _index(exc.problems, filename)
+    if candidate.form.version != expected:
+        # Someone published in between: show the differences against that version first.
+        return _preview(
+            data,
+            filename,
+            f"Någon annan publicerade version {candidate.current.version} medan du granskade. "
+            "Skillnaderna nedan gäller nu mot den versionen. Publicera igen om de stämmer.",
+        )
+    try:
+        published = form_store.publish(get_db(), current_catalogue(), data, filename, "admin")
+    except form_store.PublishError as exc:
+        return _index(exc.problems, filename)
+    form = published.form
+    flash(
+        f"{form.short_title} version {form.version} är publicerad. Nya svar använder den från "
+        "och med nu; påbörjade utkast kan flyttas över till den.",
+        "success",
+    )
+    return redirect(url_for("form_admin.index"))

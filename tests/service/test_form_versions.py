@@ -1,0 +1,235 @@
+"""Publishing a new checklist version from Excel: CLI, admin pages, instances, drafts.
+
+Version 2 (tests.forms.xlsform_helpers.revised) drops dp_belysning, rewords dp_gena_vagar
+and adds dp_laddning.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from flask import Flask
+from sqlalchemy import event
+
+from forms import Form, load_catalogue, parse_fields
+from forms.xlsform import read_xlsform
+from forms.xlsform_writer import write_xlsform
+from service import create_app, responses
+from service.catalogue import current_catalogue
+from service.db import get_db
+from service.forms_cli import forms_group
+from service.models import Response
+from tests.conftest import Browser, complete_answers
+from tests.forms.xlsform_helpers import revised
+
+V1 = load_catalogue().latest("detaljplan")
+V2 = revised(V1, 2)
+DROPPED = "Är gång- och cykelvägarna till hållplatsen belysta?"
+
+
+def forms_cli(app: Flask, *args: str) -> Any:
+    return CliRunner().invoke(forms_group, list(args), obj=app)
+
+
+def publish_v2(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "detaljplan-v2.xlsx"
+    path.write_bytes(write_xlsform(V2))
+    result = forms_cli(app, "publish", str(path))
+    assert result.exit_code == 0, result.output
+
+
+def same(a: Form, b: Form) -> bool:
+    """Equal apart from where each was read from."""
+    return dataclasses.replace(a, source=b.source, _items={}, _fields={}) == b
+
+
+def latest(app: Flask) -> Form:
+    with app.test_request_context():
+        return current_catalogue().latest("detaljplan")
+
+
+def test_cli_exports_checks_and_publishes(app: Flask, tmp_path: Path) -> None:
+    out = tmp_path / "detaljplan.xlsx"
+    result = forms_cli(app, "export", "detaljplan", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert read_xlsform(out.read_bytes(), V1.source) == V1
+
+    unchanged = forms_cli(app, "check", str(out))
+    assert unchanged.exit_code == 1
+    assert "likadan som den publicerade version 1" in unchanged.output
+
+    changed = tmp_path / "andrad.xlsx"
+    changed.write_bytes(write_xlsform(V2))
+    check = forms_cli(app, "check", str(changed))
+    assert check.exit_code == 0, check.output
+    assert "går att publicera som version 2 av Detaljplan" in check.output
+    assert "Ny fråga: dp_laddning" in check.output
+    assert f"Tas bort: dp_belysning: {DROPPED}" in check.output
+    assert "Omformulerad: dp_gena_vagar" in check.output
+    assert latest(app).version == 1  # checking publishes nothing
+
+    result = forms_cli(app, "publish", str(changed))
+    assert result.exit_code == 0, result.output
+    assert "Publicerade Detaljplan version 2" in result.output
+    assert same(latest(app), V2)
+    with app.test_request_context():
+        assert [f.version for f in current_catalogue().versions("detaljplan")] == [1, 2]
+
+    broken = tmp_path / "trasig.xlsx"
+    broken.write_bytes(b"not a workbook")
+    refused = forms_cli(app, "publish", str(broken))
+    assert refused.exit_code == 1
+    assert "Arbetsboken: filen är inte en Excel-arbetsbok" in refused.output
+
+
+def test_another_instance_sees_a_publication_without_restart(app: Flask, tmp_path: Path) -> None:
+    other = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "other"),
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": app.config["DATABASE_URL"],
+        }
+    )
+    assert latest(other).version == 1
+    publish_v2(app, tmp_path)
+    assert same(latest(other), V2)
+
+    statements: list[str] = []
+    engine = other.extensions["checklistor.engine"]
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with other.test_request_context():
+            for _ in range(3):
+                current_catalogue()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) == 1 and "form_versions" in statements[0]
+
+
+def csrf(browser: Browser, url: str) -> str:
+    return browser.tokens(url)["csrf_token"]
+
+
+def upload(admin: Browser, data: bytes, name: str = "detaljplan.xlsx") -> Any:
+    token = csrf(admin, "/admin/checklistor/")
+    return admin.client.post(
+        "/admin/checklistor/forhandsgranska",
+        data={"csrf_token": token, "workbook": (io.BytesIO(data), name)},
+    )
+
+
+def test_admin_downloads_uploads_previews_and_publishes(app: Flask, admin: Browser) -> None:
+    index = admin.client.get("/admin/checklistor/")
+    assert index.status_code == 200
+    assert "Ladda ner Detaljplan (.xlsx)" in index.get_data(as_text=True)
+    assert "/admin/checklistor/" in admin.client.get("/admin/").get_data(as_text=True)
+    download = admin.client.get("/admin/checklistor/detaljplan.xlsx")
+    assert read_xlsform(download.data, V1.source) == V1
+
+    bad = upload(admin, b"garbage", "fel.xlsx")
+    assert bad.status_code == 422
+    assert "fel.xlsx kan inte publiceras" in bad.get_data(as_text=True)
+    assert latest(app).version == 1
+
+    preview = upload(admin, write_xlsform(V2))
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Granska Detaljplan version 2" in page
+    assert "Nya frågor (1)" in page and "dp_laddning" in page
+    assert "Frågor som tas bort (1)" in page and DROPPED in page
+    assert "<del>Finns gena gång- och cykelvägar till hållplatsen?</del>" in page
+    assert "Finns laddplatser för elcyklar vid hållplatsen?" in page  # the preview itself
+    assert latest(app).version == 1  # previewing publishes nothing
+
+    fields = dict(
+        re.findall(r'name="(csrf_token|workbook|filename|version)" value="([^"]*)"', page)
+    )
+    assert same(read_xlsform(base64.b64decode(fields["workbook"])), V2)
+    published = admin.client.post("/admin/checklistor/publicera", data=fields)
+    assert published.status_code == 302
+    assert same(latest(app), V2)
+    after = admin.client.get("/admin/checklistor/").get_data(as_text=True)
+    assert "Detaljplan version 2 är publicerad" in after
+
+    # Posting the same preview again publishes nothing more.
+    again = admin.client.post("/admin/checklistor/publicera", data=fields)
+    assert again.status_code == 422
+    assert "likadan som den publicerade version 2" in again.get_data(as_text=True)
+
+
+def test_organisations_cannot_reach_the_form_admin(sign_in: Any) -> None:
+    org = sign_in("karlskrona")
+    for url in ("/admin/checklistor/", "/admin/checklistor/detaljplan.xlsx"):
+        assert org.client.get(url).status_code in (401, 403, 404)
+
+
+def test_a_removed_name_reused_for_another_question_is_refused(
+    app: Flask, admin: Browser, tmp_path: Path
+) -> None:
+    publish_v2(app, tmp_path)
+    v3 = dataclasses.replace(V2, version=3)
+    section = v3.sections[2]
+    reused = section.items[0].__class__("dp_belysning", "Finns det bänkar?", section.id)
+    sections = list(v3.sections)
+    sections[2] = section.__class__(section.id, section.title, (*section.items, reused))
+    v3 = dataclasses.replace(v3, sections=tuple(sections), _items={}, _fields={})
+    refused = upload(admin, write_xlsform(v3))
+    assert refused.status_code == 422
+    assert "Namnet dp_belysning användes till och med version 1" in refused.get_data(as_text=True)
+    assert latest(app).version == 2
+
+
+def test_a_draft_on_the_old_version_can_move_to_the_new_one(
+    app: Flask, sign_in: Any, tmp_path: Path
+) -> None:
+    org = sign_in("karlskrona")
+    draft = org.post_form(
+        "/checklista/detaljplan/ny",
+        {"m-plan_name": "Norra", "a-dp_belysning": "nej", "a-dp_gena_vagar": "ja"},
+        action="draft",
+    )
+    draft_id = draft.headers["Location"].split("/")[2]
+    done = org.post_form("/checklista/detaljplan/ny", complete_answers(V1))
+    done_id = done.headers["Location"].split("/")[2]
+    publish_v2(app, tmp_path)
+
+    page = org.client.get(f"/svar/{draft_id}/andra").get_data(as_text=True)
+    assert "Checklistan har fått en ny version (2)" in page
+    assert f"Svaret på frågan ”{DROPPED}”" in page  # what would not come along
+    assert DROPPED in page and "elcyklar" not in page  # still shown on version 1
+    submitted = org.client.get(f"/svar/{done_id}/andra").get_data(as_text=True)
+    assert "ny version" not in submitted and DROPPED in submitted
+
+    stale = org.tokens(f"/svar/{draft_id}/andra")
+    refused = org.client.post(f"/svar/{draft_id}/ny-version", data={**stale, "lock_version": "0"})
+    assert refused.status_code == 302
+    assert "har inte flyttats" in org.client.get(f"/svar/{draft_id}/andra").get_data(as_text=True)
+    tokens = org.tokens(f"/svar/{draft_id}/andra")
+    moved = org.client.post(f"/svar/{draft_id}/ny-version", data=tokens)
+    assert moved.status_code == 302
+    page = org.client.get(f"/svar/{draft_id}/andra").get_data(as_text=True)
+    assert "Utkastet är flyttat till version 2" in page
+    assert "elcyklar" in page and "Checklistan har fått en ny version" not in page
+    with app.app_context():
+        response = get_db().get(Response, draft_id)
+        assert response is not None and response.form_version == 2
+        assert response.data["metadata"] == {"plan_name": "Norra"}
+        assert response.data["answers"] == {"dp_gena_vagar": {"value": "ja", "comment": ""}}
+        kept = get_db().get(Response, done_id)
+        assert kept is not None and kept.form_version == 1
+    assert "elcyklar" in org.client.get("/checklista/detaljplan/ny").get_data(as_text=True)
+
+
+def submit_on(app: Flask, form: Form, org: str, value: str) -> str:
+    with app.extensions["checklistor.sessionmaker"]() as db:
+        response = responses.create(db, org, form)
+        responses.submit(db, response, parse_fields(form, complete_answers(form, value).items()))
+        return response.id
