@@ -82,8 +82,12 @@ class ExportFilter:
 
 
 def dated(record: ResponseRecord) -> dt.datetime:
-    """The moment a response counts at: its latest submission, or a draft's last change."""
-    return record.submitted_at or record.updated_at
+    """The moment a response counts at: its latest submission, or a draft's last change.
+
+    As in the spreadsheet mirror, a submitted record's `updated_at` is the time of the
+    revision it shows (its latest submission) and `submitted_at` its first submission.
+    """
+    return record.updated_at
 
 
 def parse_date(text: str | None, label: str) -> dt.date | None:

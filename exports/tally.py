@@ -30,7 +30,7 @@ _COUNTED_FOR_JA = ("ja", "delvis", "nej")
 class OrgTally:
     submitted: int = 0
     drafts: int = 0
-    latest: dt.datetime | None = None  # latest submission, naive UTC
+    latest: dt.datetime | None = None  # latest submission (a revision's time), naive UTC
     answers: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -72,8 +72,8 @@ class FormTally:
         org = self.orgs.setdefault(record.org, OrgTally())
         if record.status == "submitted":
             org.submitted += 1
-            if record.submitted_at and (org.latest is None or record.submitted_at > org.latest):
-                org.latest = record.submitted_at
+            if org.latest is None or record.updated_at > org.latest:
+                org.latest = record.updated_at
         else:
             org.drafts += 1
         answers = (record.data or {}).get("answers") or {}
