@@ -12,6 +12,7 @@ import logging
 import threading
 
 from flask import Flask, current_app, g, has_request_context
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from forms import Catalogue, Form
@@ -47,7 +48,14 @@ def merge(base: Catalogue, published: list[Form]) -> Catalogue:
 
 def catalogue_for(app: Flask, db: Session) -> Catalogue:
     """The catalogue for `app`, refreshed if something was published since it was built."""
-    marker = form_store.latest_id(db)
+    try:
+        marker = form_store.latest_id(db)
+    except SQLAlchemyError:
+        # The database is away: keep serving what we had rather than fail every page.
+        db.rollback()
+        log.warning("published checklist versions cannot be checked", exc_info=True)
+        fallback = app.extensions.get(CACHE)
+        return fallback[1] if fallback else shipped(app)
     cached = app.extensions.get(CACHE)
     if cached is not None and cached[0] == marker:
         catalogue: Catalogue = cached[1]

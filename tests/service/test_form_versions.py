@@ -15,12 +15,12 @@ from typing import Any
 
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 
-from forms import Form, load_catalogue, parse_fields
+from forms import Choice, Field, Form, load_catalogue, parse_fields
 from forms.xlsform import read_xlsform
 from forms.xlsform_writer import write_xlsform
-from service import create_app, responses
+from service import create_app, form_store, responses
 from service.catalogue import current_catalogue
 from service.db import get_db
 from service.forms_cli import forms_group
@@ -233,3 +233,51 @@ def submit_on(app: Flask, form: Form, org: str, value: str) -> str:
         response = responses.create(db, org, form)
         responses.submit(db, response, parse_fields(form, complete_answers(form, value).items()))
         return response.id
+
+
+def test_a_published_multichoice_field_is_filled_in_with_checkboxes(
+    app: Flask, sign_in: Any
+) -> None:
+    topics = Field(
+        "topics",
+        "Trafikslag",
+        "multichoice",
+        False,
+        "Välj alla som berörs.",
+        (
+            Choice("buss", "Buss"),
+            Choice("tag", "Tåg"),
+            Choice("farja", "Färja"),
+        ),
+    )
+    v2 = dataclasses.replace(V1, version=2, metadata=(*V1.metadata, topics), _items={}, _fields={})
+    with app.app_context():
+        form_store.publish(get_db(), current_catalogue(), write_xlsform(v2), "v2.xlsx", "test")
+    org = sign_in("karlskrona")
+    page = org.client.get("/checklista/detaljplan/ny").get_data(as_text=True)
+    assert '<legend>Trafikslag <span class="optional">(frivilligt)</span></legend>' in page
+    assert 'type="checkbox" id="m-topics" name="m-topics" value="buss"' in page
+    assert 'type="checkbox" id="m-topics-tag" name="m-topics" value="tag"' in page
+
+    tokens = org.tokens("/checklista/detaljplan/ny")
+    saved = org.client.post(
+        "/checklista/detaljplan/ny",
+        data={**tokens, "action": "draft", "m-plan_name": "Norra", "m-topics": ["buss", "farja"]},
+    )
+    assert saved.status_code == 302
+    draft_id = saved.headers["Location"].split("/")[2].split("#")[0]
+    with app.app_context():
+        response = get_db().get(Response, draft_id)
+        assert response is not None and response.data["metadata"]["topics"] == "buss farja"
+    edit = org.client.get(f"/svar/{draft_id}/andra").get_data(as_text=True)
+    assert 'value="farja" checked' in edit and 'value="tag" checked' not in edit
+    assert "Buss, Färja" in org.client.get(f"/svar/{draft_id}").get_data(as_text=True)
+
+
+def test_pages_keep_working_when_versions_cannot_be_checked(app: Flask, client: Any) -> None:
+    with app.app_context():
+        get_db().execute(text("DROP TABLE form_versions"))
+        get_db().commit()
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Checklista vid framtagande av detaljplan" in page.get_data(as_text=True)
