@@ -281,3 +281,28 @@ def test_pages_keep_working_when_versions_cannot_be_checked(app: Flask, client: 
     page = client.get("/")
     assert page.status_code == 200
     assert "Checklista vid framtagande av detaljplan" in page.get_data(as_text=True)
+
+
+def test_a_preview_overtaken_by_another_publication_is_shown_again(
+    app: Flask, admin: Browser, tmp_path: Path
+) -> None:
+    page = upload(admin, write_xlsform(V2)).get_data(as_text=True)
+    fields = dict(
+        re.findall(r'name="(csrf_token|workbook|filename|version)" value="([^"]*)"', page)
+    )
+    retitled = tmp_path / "rubrik.xlsx"
+    retitled.write_bytes(write_xlsform(dataclasses.replace(V1, title="Ny rubrik", version=2)))
+    assert forms_cli(app, "publish", str(retitled)).exit_code == 0
+
+    overtaken = admin.client.post("/admin/checklistor/publicera", data=fields)
+    text_ = overtaken.get_data(as_text=True)
+    assert overtaken.status_code == 409
+    assert "Någon annan publicerade version 2 medan du granskade" in text_
+    assert "Granska Detaljplan version 3" in text_
+    assert latest(app).version == 2 and latest(app).title == "Ny rubrik"
+
+    fields = dict(
+        re.findall(r'name="(csrf_token|workbook|filename|version)" value="([^"]*)"', text_)
+    )
+    assert admin.client.post("/admin/checklistor/publicera", data=fields).status_code == 302
+    assert latest(app).version == 3 and latest(app).find_item("dp_laddning") is not None
