@@ -38,3 +38,16 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+# Benchmarks print their figures against a ceiling measured in the same run; never tests.
+.PHONY: bench bench-submit bench-export bench-sync
+bench: bench-submit bench-export bench-sync
+
+bench-submit: install-test
+	$(BIN)/python -m bench.submit --requests 2000
+
+bench-export: install-test
+	$(BIN)/python -m bench.export
+
+bench-sync: install-test
+	$(BIN)/python -m bench.sync
