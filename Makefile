@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-test clean
+.PHONY: run test lint install install-test clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,12 @@ bench-export: install-test
 
 bench-sync: install-test
 	$(BIN)/python -m bench.sync
+
+# After changing texts in templates or messages in code: refresh the catalogue, add the
+# English in service/translations/en/LC_MESSAGES/messages.po, then run this again to compile.
+translations: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k flash -k fail:2 -k error_page:2 \
+		--no-location --sort-output --project=checklistor -o service/translations/messages.pot .
+	$(BIN)/pybabel update -i service/translations/messages.pot -d service/translations \
+		--no-fuzzy-matching
+	$(BIN)/pybabel compile -d service/translations

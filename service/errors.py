@@ -8,6 +8,8 @@ from flask import Flask, abort, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from service.i18n import N_
+
 
 class StartupError(Exception):
     """Configuration the service cannot start with; str() is one line for the operator."""
@@ -16,27 +18,32 @@ class StartupError(Exception):
 # Plain Swedish for every status a person can meet.
 MESSAGES = {
     400: (
-        "Begäran kunde inte behandlas",
-        "Sidan skickade något som tjänsten inte känner igen. "
-        "Gå tillbaka, ladda om sidan och försök igen.",
+        N_("Begäran kunde inte behandlas"),
+        N_(
+            "Sidan skickade något som tjänsten inte känner igen. Gå tillbaka, ladda om sidan och försök igen."
+        ),
     ),
-    403: ("Du saknar behörighet", "Du har inte tillgång till den här sidan."),
+    403: (
+        N_("Du saknar behörighet"),
+        N_("Du har inte tillgång till den här sidan."),
+    ),
     404: (
-        "Sidan finns inte",
-        "Sidan du söker finns inte, eller så hör den till en annan organisation.",
+        N_("Sidan finns inte"),
+        N_("Sidan du söker finns inte, eller så hör den till en annan organisation."),
     ),
     405: (
-        "Fel sätt att öppna sidan",
-        "Sidan kan inte öppnas på det här sättet. Gå tillbaka och försök igen.",
+        N_("Fel sätt att öppna sidan"),
+        N_("Sidan kan inte öppnas på det här sättet. Gå tillbaka och försök igen."),
     ),
     413: (
-        "För mycket text på en gång",
-        "Det du skickade var större än tjänsten tar emot. "
-        "Inget har sparats. Korta ner de längsta kommentarerna och försök igen.",
+        N_("För mycket text på en gång"),
+        N_(
+            "Det du skickade var större än tjänsten tar emot. Inget har sparats. Korta ner de längsta kommentarerna och försök igen."
+        ),
     ),
     500: (
-        "Något gick fel hos oss",
-        "Ett oväntat fel inträffade. Inget har skickats in. Försök igen om en stund.",
+        N_("Något gick fel hos oss"),
+        N_("Ett oväntat fel inträffade. Inget har skickats in. Försök igen om en stund."),
     ),
 }
 
@@ -67,8 +74,10 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError) -> tuple[str | dict[str, object], int]:
         return error_page(
             400,
-            "Sidan hade hunnit bli för gammal eller öppnats i en annan webbläsare, så inget sparades. "
-            "Gå tillbaka, ladda om sidan och försök igen.",
+            N_(
+                "Sidan hade hunnit bli för gammal eller öppnats i en annan webbläsare, så inget sparades. "
+                "Gå tillbaka, ladda om sidan och försök igen."
+            ),
         )
 
     @app.errorhandler(Exception)

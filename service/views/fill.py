@@ -13,6 +13,7 @@ from service.access import current_org, org_required
 from service.catalogue import current_catalogue
 from service.db import get_db
 from service.errors import fail
+from service.i18n import N_
 from service.models import Response
 
 bp = Blueprint("fill", __name__)
@@ -20,7 +21,7 @@ bp = Blueprint("fill", __name__)
 # Posted fields that steer the page rather than carry answers.
 CONTROL_FIELDS = {"csrf_token", "action", "lock_version"}
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = N_(
     "Svaret har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
     "Det du ser nu är det du själv har skrivit, och det är inte sparat ännu. Kontrollera och "
     "spara igen för att ersätta den andra versionen."

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from service.access import directory
+from service.i18n import current_language
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MONTHS = (
@@ -26,12 +27,34 @@ MONTHS = (
 )
 
 
+# English pages keep the Swedish order (day, month, year; 24-hour clock).
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _month(month: int) -> str:
+    return (MONTHS_EN if current_language() == "en" else MONTHS)[month - 1]
+
+
 def local_datetime(value: dt.datetime | None) -> str:
     """'27 november 2026 kl. 14:05' in Swedish time, from naive UTC."""
     if value is None:
         return ""
     local = value.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} kl. {local:%H:%M}"
+    at = "at" if current_language() == "en" else "kl."
+    return f"{local.day} {_month(local.month)} {local.year} {at} {local:%H:%M}"
 
 
 def local_date(value: str | dt.date | None) -> str:
@@ -42,7 +65,7 @@ def local_date(value: str | dt.date | None) -> str:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
     except ValueError:
         return str(value)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_month(day.month)} {day.year}"
 
 
 def org_name(slug: str) -> str:
