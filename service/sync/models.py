@@ -25,16 +25,12 @@ class OutboxEntry(Base):
     response_id: Mapped[str] = mapped_column(ForeignKey("responses.id"), index=True)
     revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # A claim with an expiry: a worker that dies leaves work that others take over later.
-    claimed_by: Mapped[str | None] = mapped_column(String(128), default=None)
-    claimed_until: Mapped[dt.datetime | None] = mapped_column(default=None)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
 
     response: Mapped[Response] = relationship()
 
 
 class SyncTarget(Base):
-    """What the last passes of one target achieved, for `sync --status` and the admin page."""
+    """One target's claim and what its last passes achieved (`sync --status`, admin page)."""
 
     __tablename__ = "sync_targets"
 
@@ -49,3 +45,7 @@ class SyncTarget(Base):
     # Permanent failures park the target until someone fixes the cause.
     parked_reason: Mapped[str | None] = mapped_column(Text, default=None)
     parked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The worker that holds this target, until when: one writer per sheet, in order.
+    # A worker that dies only delays the target until its claim runs out.
+    claimed_by: Mapped[str | None] = mapped_column(String(128), default=None)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(default=None)

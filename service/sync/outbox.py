@@ -1,8 +1,10 @@
-"""The outbox: enqueue in the response's transaction, claim with an expiry, ack when written.
+"""The outbox: enqueue in the response's transaction, claim a target, ack when written.
 
-Several workers may run later: a claim is an UPDATE guarded by "unclaimed or expired",
-so two workers never hold the same entry at once, and a worker that dies only delays its
-entries until the claim runs out. (On PostgreSQL a later step adds FOR UPDATE SKIP LOCKED.)
+Any number of workers may run. A worker claims a whole target (one organisation's
+spreadsheet) for a lease: the claim reads the target's row with FOR UPDATE SKIP LOCKED
+on PostgreSQL, so workers pass over a target another is claiming instead of queueing
+behind it, and one sheet always has one writer, which writes its entries in order. A
+worker that dies leaves its claim to run out; then another takes the target over.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import datetime as dt
 import os
 import socket
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.models import Response
-from service.sync.models import OutboxEntry
+from service.sync.models import OutboxEntry, SyncTarget
 
 DEFAULT_LEASE = dt.timedelta(minutes=10)
 
@@ -58,58 +61,76 @@ def _claim_is_dead(owner: str) -> bool:
     return False
 
 
-def claim(
+def _ensure_target(db: Session, target: str) -> None:
+    if db.get(SyncTarget, target) is not None:
+        return
+    try:
+        db.add(SyncTarget(target=target, failures=0))
+        db.commit()
+    except IntegrityError:  # another worker made it at the same moment
+        db.rollback()
+
+
+def _locked(db: Session, target: str, *, skip_locked: bool) -> SyncTarget | None:
+    return db.scalars(
+        select(SyncTarget)
+        .where(SyncTarget.target == target)
+        .with_for_update(skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def claim_target(
     db: Session, target: str, owner: str, now: dt.datetime, lease: dt.timedelta = DEFAULT_LEASE
-) -> list[OutboxEntry]:
-    """Take the target's free entries for `lease`; commits the claim."""
-    owners = db.scalars(
-        select(OutboxEntry.claimed_by)
-        .where(OutboxEntry.target == target, OutboxEntry.claimed_until > now)
-        .distinct()
+) -> SyncTarget | None:
+    """Hold `target` for `lease`, or None while another live worker holds it; commits."""
+    _ensure_target(db, target)
+    state = _locked(db, target, skip_locked=True)
+    held_by_other = (
+        state is not None
+        and state.claimed_by not in (None, owner)
+        and state.claimed_until is not None
+        and state.claimed_until > now
+        and not _claim_is_dead(state.claimed_by or "")
     )
-    dead = [o for o in owners if o and o != owner and _claim_is_dead(o)]
-    free = or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until <= now)
-    if dead:
-        free = or_(free, OutboxEntry.claimed_by.in_(dead))
-    db.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.target == target, free)
-        .values(claimed_by=owner, claimed_until=now + lease, attempts=OutboxEntry.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
+    if state is None or held_by_other:
+        db.rollback()
+        return None
+    state.claimed_by, state.claimed_until = owner, now + lease
     db.commit()
+    return state
+
+
+def pending(db: Session, target: str) -> list[OutboxEntry]:
+    """The target's entries, oldest first."""
     return list(
-        db.scalars(
-            select(OutboxEntry)
-            .where(
-                OutboxEntry.target == target,
-                OutboxEntry.claimed_by == owner,
-                OutboxEntry.claimed_until > now,
-            )
-            .order_by(OutboxEntry.id)
-        )
+        db.scalars(select(OutboxEntry).where(OutboxEntry.target == target).order_by(OutboxEntry.id))
     )
 
 
-def ack(db: Session, entries: list[OutboxEntry], owner: str) -> None:
-    """The sheet holds these entries: remove them (only while still ours). Does not commit."""
-    ids = [e.id for e in entries]
+def ack(db: Session, entries: list[OutboxEntry], owner: str) -> bool:
+    """The sheet holds these entries: delete them if the target is still ours. No commit.
+
+    False when the claim was lost (it ran out and another worker took over): the entries
+    stay, and a later pass writes the same rows again, in place.
+    """
+    if not entries:
+        return True
+    state = _locked(db, entries[0].target, skip_locked=False)
+    if state is None or state.claimed_by != owner:
+        return False
     db.execute(
         delete(OutboxEntry)
-        .where(OutboxEntry.id.in_(ids), OutboxEntry.claimed_by == owner)
+        .where(OutboxEntry.id.in_([e.id for e in entries]))
         .execution_options(synchronize_session=False)
     )
+    return True
 
 
-def release(db: Session, entries: list[OutboxEntry], owner: str) -> None:
-    """Give the entries back for a later pass. Does not commit."""
-    ids = [e.id for e in entries]
-    db.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.id.in_(ids), OutboxEntry.claimed_by == owner)
-        .values(claimed_by=None, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
+def release(state: SyncTarget, owner: str) -> None:
+    """Let go of the target (the caller commits)."""
+    if state.claimed_by == owner:
+        state.claimed_by = state.claimed_until = None
 
 
 def targets_with_work(db: Session) -> list[str]:

@@ -142,15 +142,15 @@ class Worker:
         return self._google
 
     def _sync_target(self, db: Any, target: str, force: bool) -> TargetResult:
-        state = db.get(SyncTarget, target) or SyncTarget(target=target, failures=0)
-        db.add(state)
         now = self.now()
-        if not force and _resting(state, now):
+        state = outbox.claim_target(db, target, self.owner, now, self.lease)
+        if state is None:
+            return TargetResult(target, "waiting", reason="en annan synkprocess skriver just nu")
+        entries = [] if not force and _resting(state, now) else outbox.pending(db, target)
+        if not entries:
+            outbox.release(state, self.owner)
             db.commit()
             return TargetResult(target, "waiting", reason=state.parked_reason or "")
-        entries = outbox.claim(db, target, self.owner, now, self.lease)
-        if not entries:
-            return TargetResult(target, "waiting")
         try:
             org = self.directory.get(target)
             if org is None:
@@ -163,27 +163,27 @@ class Worker:
             records = load_records(db, {e.response_id for e in entries})
             sink.write(maker.batches(records))
         except SyncError as exc:
-            return self._failed(db, state, entries, exc)
+            return self._failed(db, state, exc)
         except Exception as exc:  # a bug or an unforeseen library error: keep the rest going
             log.exception("sync %s", target)
-            return self._failed(db, state, entries, TransientSyncError(f"Oväntat fel: {exc!r}"))
+            return self._failed(db, state, TransientSyncError(f"Oväntat fel: {exc!r}"))
         if self.after_write:
             self.after_write(target)
-        outbox.ack(db, entries, self.owner)
+        if not outbox.ack(db, entries, self.owner):
+            db.rollback()
+            return TargetResult(target, "waiting", reason="anspråket gick ut; skrivs igen")
         state.last_success_at = self.now()
         state.failures = 0
         state.next_attempt_at = None
         state.parked_reason = state.parked_at = None
         state.last_error = state.last_error_at = None
+        outbox.release(state, self.owner)
         db.commit()
         return TargetResult(target, "written", len(records))
 
-    def _failed(
-        self, db: Any, state: SyncTarget, entries: list[Any], exc: SyncError
-    ) -> TargetResult:
+    def _failed(self, db: Any, state: SyncTarget, exc: SyncError) -> TargetResult:
         db.rollback()
         db.add(state)
-        outbox.release(db, entries, self.owner)
         now = self.now()
         state.last_error, state.last_error_at = str(exc), now
         state.failures = (state.failures or 0) + 1
@@ -194,6 +194,7 @@ class Worker:
             delay = min(dt.timedelta(seconds=5 * 2 ** min(state.failures - 1, 10)), MAX_BACKOFF)
             state.next_attempt_at = now + delay
             outcome = "failed"
+        outbox.release(state, self.owner)
         db.commit()
         return TargetResult(state.target, outcome, reason=str(exc))
 
