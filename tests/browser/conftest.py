@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from service.organisations import DEFAULT_FILE, load_directory
+
 CHROMIUM = Path("/usr/bin/chromium")
 # A test tool's own browser download does not work here: always Debian's Chromium.
 LAUNCH_ARGS = [
@@ -55,17 +57,21 @@ class Service:
 
     def link(self, subject: str) -> str:
         """The sign-in link of an organisation slug, or of ADMIN."""
-        if subject not in self.links:
-            args = ["--admin"] if subject == ADMIN else [subject]
+        if not self.links:
+            # One `checklistor access-link --all` prints every link, as an operator sees them.
             result = subprocess.run(
-                [str(BIN / "checklistor"), "access-link", *args],
+                [str(BIN / "checklistor"), "access-link", "--all"],
                 env=self.env,
                 capture_output=True,
                 text=True,
                 check=True,
                 timeout=60,
             )
-            self.links[subject] = result.stdout.strip().splitlines()[-1]
+            slugs = {org.name: org.slug for org in load_directory(DEFAULT_FILE)}
+            slugs["Regionens administratörer"] = ADMIN
+            for line in result.stdout.splitlines():
+                name, _, url = line.rpartition(": ")
+                self.links[slugs[name]] = url
         return self.links[subject]
 
 
