@@ -17,8 +17,11 @@ from service.organisations import load_directory
 csrf = CSRFProtect()
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; raises StartupError (one line) when configuration is unusable."""
+def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool = True) -> Flask:
+    """Build the app; raises StartupError (one line) when configuration is unusable.
+
+    check_schema=False is for `checklistor db`, which must open an outdated database.
+    """
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         "CHECKLISTOR_INSTANCE_PATH"
     )
@@ -38,7 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise StartupError(str(exc)) from None
     app.extensions["checklistor.organisations"] = load_directory(config.organisations_path(app))
 
-    db.init_app(app)
+    db.init_app(app, check_schema=check_schema)
     csrf.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)

@@ -11,6 +11,7 @@ from flask import Flask
 from service import create_app
 from service.access import directory, issue_link, link_url
 from service.db import get_db
+from service.db_cli import db_group
 from service.errors import StartupError
 from service.export_cli import export
 from service.forms_cli import forms_group
@@ -27,6 +28,21 @@ def cli() -> None:
     pass
 
 
+def _print_links(
+    app: Flask, subjects: list[tuple[str, str]], rotate: bool = False, indent: str = ""
+) -> None:
+    with app.app_context():
+        for subject, name in subjects:
+            url = link_url(issue_link(get_db(), app.config["SECRET_KEY"], subject, rotate=rotate))
+            click.echo(f"{indent}{name}: {url}" if len(subjects) > 1 else url)
+
+
+def _everyone(app: Flask) -> list[tuple[str, str]]:
+    with app.app_context():
+        subjects = [(o.slug, o.name) for o in directory()]
+    return [*subjects, (AccessLink.ADMIN, "Regionens administratörer")]
+
+
 @cli.command("access-link")
 @click.argument("org", required=False)
 @click.option("--admin", is_flag=True, help="Länken för regionens administratörer.")
@@ -37,66 +53,54 @@ def access_link(org: str | None, admin: bool, everyone: bool, rotate: bool) -> N
     if sum(bool(x) for x in (org, admin, everyone)) != 1:
         raise click.UsageError("Ange en organisation, --admin eller --all.")
     app = _app()
-    with app.app_context():
-        orgs = directory()
-        if org and orgs.get(org) is None:
-            raise click.BadParameter(
-                f"'{org}' finns inte. Kända organisationer: {', '.join(orgs.slugs())}",
-                param_hint="ORG",
-            )
-        subjects = [(o.slug, o.name) for o in orgs] if everyone else []
-        if org:
-            subjects = [(org, orgs.get(org).name)]  # type: ignore[union-attr]
-        if admin or everyone:
-            subjects.append((AccessLink.ADMIN, "Regionens administratörer"))
-        for subject, name in subjects:
-            token = issue_link(get_db(), app.config["SECRET_KEY"], subject, rotate=rotate)
-            url = link_url(token)
-            click.echo(f"{name}: {url}" if len(subjects) > 1 else url)
-        if rotate:
-            click.echo("De tidigare länkarna fungerar inte längre.", err=True)
+    if everyone:
+        subjects = _everyone(app)
+    elif admin:
+        subjects = [(AccessLink.ADMIN, "Regionens administratörer")]
+    else:
+        with app.app_context():
+            found = directory().get(org or "")
+            if found is None:
+                known = ", ".join(directory().slugs())
+                raise click.BadParameter(
+                    f"'{org}' finns inte. Kända organisationer: {known}", param_hint="ORG"
+                )
+        subjects = [(found.slug, found.name)]
+    _print_links(app, subjects, rotate)
+    if rotate:
+        click.echo("De tidigare länkarna fungerar inte längre.", err=True)
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Starta webbtjänsten (gunicorn) med synken bredvid och skriv ut inloggningslänkarna."""
+@click.option("--links/--no-links", default=True, help="Skriv ut inloggningslänkarna vid start.")
+@click.option("--sync/--no-sync", "with_sync", default=True, help="Kör synken bredvid webben.")
+def serve(host: str, port: int, workers: int, links: bool, with_sync: bool) -> None:
+    """Starta webbtjänsten (gunicorn), med synken bredvid."""
     app = _app()
-    os.environ.setdefault("CHECKLISTOR_PUBLIC_URL", f"http://{host}:{port}")
-    app.config["PUBLIC_URL"] = os.environ["CHECKLISTOR_PUBLIC_URL"]
-    with app.app_context():
+    if links:
+        os.environ.setdefault("CHECKLISTOR_PUBLIC_URL", f"http://{host}:{port}")
+        app.config["PUBLIC_URL"] = os.environ["CHECKLISTOR_PUBLIC_URL"]
         click.echo("Inloggningslänkar (dela bara med respektive organisation):")
-        for org in directory():
-            click.echo(
-                f"  {org.name}: {link_url(issue_link(get_db(), app.config['SECRET_KEY'], org.slug))}"
-            )
-        admin = issue_link(get_db(), app.config["SECRET_KEY"], AccessLink.ADMIN)
-        click.echo(f"  Regionens administratörer: {link_url(admin)}")
+        _print_links(app, _everyone(app), indent="  ")
     click.echo(f"Tjänsten startar på http://{host}:{port}/ (avsluta med Ctrl+C)")
     sys.stdout.flush()
-    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    sys.exit(
-        run_beside(
-            [
-                gunicorn,
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(workers),
-                "--preload",
-                "--access-logfile",
-                "-",
-                "service.wsgi:app",
-            ]
-        )
-    )
+    gunicorn = [
+        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+        *("--bind", f"{host}:{port}", "--workers", str(workers), "--preload"),
+        *("--access-logfile", "-", "service.wsgi:app"),
+    ]
+    if not with_sync:
+        os.execv(gunicorn[0], gunicorn)
+    sys.exit(run_beside(gunicorn))
 
 
 cli.add_command(export)
 cli.add_command(sync)
 cli.add_command(forms_group)
+cli.add_command(db_group)
 
 
 def main() -> None:

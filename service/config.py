@@ -21,9 +21,15 @@ from service.errors import StartupError
 MAX_CONTENT_LENGTH = 1024 * 1024
 
 
+def default_database_url(instance: Path) -> str:
+    return f"sqlite:///{instance / 'checklistor.db'}"
+
+
 def defaults(instance: Path) -> dict[str, Any]:
     return {
-        "DATABASE_URL": f"sqlite:///{instance / 'checklistor.db'}",
+        "DATABASE_URL": default_database_url(instance),
+        # None: upgrade an older schema at start-up only for the embedded SQLite default.
+        "AUTO_MIGRATE": None,
         "ORGANISATIONS": None,  # path; None = instance/organisations.yaml or the shipped default
         "FORMS_DIR": None,  # path; None = the shipped definitions
         "PUBLIC_URL": "http://127.0.0.1:8000",

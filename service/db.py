@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -10,9 +11,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from service import config, schema
 from service import form_store as _form_tables  # noqa: F401  (registers the published versions)
 from service.errors import StartupError
-from service.models import Base
 from service.sync import models as _sync_tables  # noqa: F401  (registers the sync tables)
 
 
@@ -47,19 +48,35 @@ def close_db(_exc: BaseException | None = None) -> None:
         session.close()  # rolls back anything not committed
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, check_schema: bool = True) -> None:
     url = app.config["DATABASE_URL"]
     try:
         engine = make_engine(url)
-        Base.metadata.create_all(engine)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise StartupError(f"DATABASE_URL kan inte användas: {exc}") from None
+    try:
+        if check_schema:
+            schema.ensure_current(engine, may_upgrade=may_auto_upgrade(app))
     except SQLAlchemyError as exc:
+        engine.dispose()
         reason = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
         raise StartupError(f"Databasen {engine_label(url)} kan inte användas: {reason}") from None
+    except StartupError:
+        engine.dispose()
+        raise
     # Forked workers must not share the connections opened above.
     engine.dispose()
     app.extensions["checklistor.engine"] = engine
     app.extensions["checklistor.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_db)
+
+
+def may_auto_upgrade(app: Flask) -> bool:
+    """Upgrade an older schema by itself? Only the embedded default, unless configured."""
+    configured = app.config.get("AUTO_MIGRATE")
+    if configured is not None:
+        return bool(configured)
+    return str(app.config["DATABASE_URL"]) == config.default_database_url(Path(app.instance_path))
 
 
 def engine_label(url: str) -> str:
