@@ -33,8 +33,14 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The suite on SQLite; with TEST_DATABASE_URL set (PostgreSQL), again on that database
+# (the browser journeys, which test the pages rather than the database, run once).
 test: lint
-	$(BIN)/pytest
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- the suite again on $$TEST_DATABASE_URL ---"; \
+		$(BIN)/pytest --ignore=tests/browser; \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
