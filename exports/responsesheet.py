@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from exports.cells import BOLD, HEADER_FILL, SECTION_FILL, WRAP, cell, local
+from exports.cells import BOLD, HEADER_FILL, SECTION_FILL, WRAP, DataCells, cell, local
 from exports.columns import Column, RowMaker
 from exports.guard import clean_text
 from exports.records import ResponseRecord
@@ -79,13 +79,14 @@ def write_responses(
         ]
     )
     # Only long-text columns get a style: styling every cell costs more than writing it.
-    wrap = [c.width >= WIDE for c in columns]
+    wrap = [WRAP if c.width >= WIDE else None for c in columns]
+    data_cell = DataCells(ws)
     count = 0
     for record in records:
         values = maker.row(record)
         ws.append(
             [
-                None if v is None else cell(ws, _value(c, v), alignment=WRAP if w else None)
+                None if v is None else data_cell(_value(c, v), w)
                 for c, v, w in zip(columns, values, wrap, strict=True)
             ]
         )
