@@ -63,14 +63,13 @@ class Sheet:
         """Rows of values with trailing blanks trimmed, as Google returns them."""
         if not self.cells:
             return []
-        height = max(r for r, _ in self.cells) + 1
-        out: list[list[Any]] = []
-        for r in range(height):
-            cols = [c for (rr, c) in self.cells if rr == r]
-            width = max(cols) + 1 if cols else 0
-            out.append(
-                [self.cells[(r, c)].value if (r, c) in self.cells else "" for c in range(width)]
-            )
+        # One pass over the cells (a benchmark reads sheets of thousands of rows).
+        widths = [0] * (max(r for r, _ in self.cells) + 1)
+        for r, c in self.cells:
+            widths[r] = max(widths[r], c + 1)
+        out: list[list[Any]] = [[""] * width for width in widths]
+        for (r, c), cell in self.cells.items():
+            out[r][c] = cell.value
         return out
 
 
@@ -272,9 +271,9 @@ class FakeSheets:
         if option not in ("RAW", "USER_ENTERED"):
             raise ApiFault(400, "Invalid valueInputOption")
         self.input_options.append(option)
-        staged = copy.deepcopy(book.sheets)
-        by_title = {s.title: s for s in staged}
-        cells = 0
+        # Atomic: every range is checked before any cell changes.
+        by_title = {s.title: s for s in book.sheets}
+        staged: list[tuple[Sheet, int, int, Any]] = []
         for entry in body.get("data", []):
             title, row0, col0 = parse_range(entry["range"])
             sheet = by_title.get(title)
@@ -289,15 +288,14 @@ class FakeSheets:
                             f"Range ({entry['range']}) exceeds grid limits. "
                             f"Max rows: {sheet.rows}, max columns: {sheet.cols}",
                         )
-                    if value in ("", None):
-                        sheet.cells.pop((rr, cc), None)
-                    else:
-                        formula = option == "USER_ENTERED" and str(value).startswith(
-                            ("=", "+", "-", "@")
-                        )
-                        sheet.cells[(rr, cc)] = Cell(value, formula)
-                    cells += 1
-        book.sheets = staged
+                    staged.append((sheet, rr, cc, value))
+        for sheet, rr, cc, value in staged:
+            if value in ("", None):
+                sheet.cells.pop((rr, cc), None)
+            else:
+                formula = option == "USER_ENTERED" and str(value).startswith(("=", "+", "-", "@"))
+                sheet.cells[(rr, cc)] = Cell(value, formula)
+        cells = len(staged)
         return {"spreadsheetId": book.key, "totalUpdatedCells": cells}
 
     def _structure(self, book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
