@@ -8,7 +8,6 @@ zero errors, and every acknowledged submission in the database exactly once.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import tempfile
 import threading
@@ -21,13 +20,12 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, select
 
-from bench.server import access_link, gunicorn, service_env
 from forms import load_catalogue
 from service.models import Response
 from tests.conftest import complete_answers
+from tests.live import Planner, checklistor, gunicorn, service_env
 
 ORGS = ["karlskrona", "ronneby", "karlshamn", "solvesborg", "olofstrom", "trafikverket"]
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -99,49 +97,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="default: SQLite in a temp folder (the embedded default)",
+    )
     args = parser.parse_args()
 
-    catalogue = load_catalogue()
-    forms = catalogue.current()
+    forms = load_catalogue().current()
     with tempfile.TemporaryDirectory() as tmp:
         extra = {"DATABASE_URL": args.database_url} if args.database_url else {}
         env = service_env(Path(tmp), **extra)
-        links = {org: access_link(env, org) for org in ORGS}
+        if args.database_url:
+            checklistor_db_upgrade(env)
         with gunicorn(env) as base:
-            # Links were printed before the port was known: keep only their path.
-            links = {org: base + link[link.index("/in/") :] for org, link in links.items()}
 
             def health_worker(_: int) -> Callable[[], str | None]:
                 session = requests.Session()
 
                 def call() -> None:
-                    reply = session.get(f"{base}/healthz", timeout=10)
-                    reply.raise_for_status()
+                    session.get(f"{base}/healthz", timeout=10).raise_for_status()
 
                 return call  # type: ignore[return-value]
 
             def submit_worker(n: int) -> Callable[[], str | None]:
-                session = requests.Session()
-                org = ORGS[n % len(ORGS)]
-                session.get(links[org], timeout=10).raise_for_status()
+                planner = Planner(base, env, ORGS[n % len(ORGS)])
                 form = forms[n % len(forms)]
-                url = f"{base}/checklista/{form.id}/ny"
-                token = CSRF.search(session.get(url, timeout=10).text)
-                assert token, "no CSRF token on the form page"
-                data = {**complete_answers(form), "csrf_token": token.group(1), "action": "submit"}
+                path = f"/checklista/{form.id}/ny"
+                tokens = planner.tokens(path)
+                data = complete_answers(form)
+                return lambda: planner.submit(path, data, tokens)
 
-                def call() -> str:
-                    reply = session.post(url, data=data, timeout=10, allow_redirects=False)
-                    if reply.status_code != 302 or "/kvitto/" not in reply.headers["Location"]:
-                        raise RuntimeError(f"HTTP {reply.status_code}")
-                    return reply.headers["Location"].split("/svar/")[1].split("/")[0]
-
-                return call
-
+            database = args.database_url or "SQLite (embedded default)"
             print(
                 f"{args.requests} requests each, {args.concurrency} concurrent connections, "
-                f"gunicorn 2 workers, database {'SQLite' if not args.database_url else args.database_url}"
+                f"gunicorn 2 workers, database {database}"
             )
             health = hammer(args.requests, args.concurrency, health_worker).report("GET /healthz")
             submit = hammer(args.requests, args.concurrency, submit_worker)
@@ -163,6 +153,10 @@ def main() -> None:
         f"acknowledged {len(submit.acknowledged)}, stored {sum(stored.values())}, "
         f"missing {len(missing)}, duplicated {len(duplicated)} (target 0 and 0)"
     )
+
+
+def checklistor_db_upgrade(env: dict[str, str]) -> None:
+    print(checklistor(env, "db", "upgrade").strip())
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ def defaults(instance: Path) -> dict[str, Any]:
         "GOOGLE_CREDENTIALS": None,  # path to the service account's JSON key file
         "SYNC_WRITES_PER_MINUTE": 60,  # Google's write quota per user (service account)
         "SYNC_GOOGLE_TIMEOUT": 60,  # seconds to wait for one Google answer
+        "SYNC_GOOGLE_API_URL": None,  # None = Google; another base URL for a proxy or stand-in
+        "SYNC_LEASE_SECONDS": 600,  # how long a worker holds a sheet before others may take it
     }
 
 

@@ -159,6 +159,25 @@ def credentials(path: str) -> Credentials:
     return service_account.Credentials.from_service_account_file(path, scopes=list(SCOPES))
 
 
+class Rerouting(requests.adapters.HTTPAdapter):
+    """Sends Sheets API requests to another base URL (a proxy, or a local stand-in)."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        request.url = (request.url or "").replace(SHEETS_URL, self.base_url, 1)
+        return super().send(request, *args, **kwargs)
+
+
+def api_adapter(api_url: str | None) -> requests.adapters.BaseAdapter | None:
+    """The adapter for a configured SYNC_GOOGLE_API_URL; None for Google itself."""
+    if not api_url or api_url.rstrip("/") == SHEETS_URL:
+        return None
+    return Rerouting(api_url)
+
+
 def connect(
     credentials_path: str | None,
     *,

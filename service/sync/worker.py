@@ -131,7 +131,8 @@ class Worker:
                     path,
                     writes_per_minute=int(self.app.config.get("SYNC_WRITES_PER_MINUTE", 60)),
                     timeout=float(self.app.config.get("SYNC_GOOGLE_TIMEOUT", 60)),
-                    adapter=self.google_adapter,
+                    adapter=self.google_adapter
+                    or google.api_adapter(self.app.config.get("SYNC_GOOGLE_API_URL")),
                     sleep=self.sleep,
                 )
             except (ValueError, KeyError, OSError) as exc:
