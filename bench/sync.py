@@ -213,6 +213,13 @@ def main() -> None:
         + ", ".join(f"{size:,}: {n}" for size, n in firsts.items())
         + " (target: the same at every size)"
     )
+    for size, rounds in results.items():
+        splits = rounds[0].per_kind["values:batchUpdate"] - len(org_names())
+        if splits > 0:
+            print(
+                f"  {size:,}: {splits} of them are values writes split to keep each request "
+                "under 1.5 MB (gsheets.MAX_PAYLOAD), so they grow with the bytes written"
+            )
 
 
 if __name__ == "__main__":
