@@ -2,10 +2,12 @@
 # Debian packages the test suite needs beyond Python; run as root. Idempotent: apt runs
 # only when a program is missing.
 #   soffice   (libreoffice-calc-nogui)  opens the exported workbooks in a second program
+#   chromium  (chromium)                the browser tests drive /usr/bin/chromium
 set -eu
 
 missing=""
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-calc-nogui"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
 
 if [ -z "$missing" ]; then
     echo "System packages already installed."
