@@ -22,4 +22,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
 
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--preload", "--access-logfile", "-", "service.wsgi:app"]
+# The web service (gunicorn) with one sync worker beside it; see the README for scaling out.
+CMD ["checklistor", "serve", "--host", "0.0.0.0", "--port", "8000", "--no-links"]
