@@ -34,7 +34,8 @@ def service_env(instance: Path, **settings: str) -> dict[str, str]:
     """The environment of a service process: this one's, minus any CHECKLISTOR_ settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLISTOR_")}
     env.pop("DATABASE_URL", None)
-    env.update(CHECKLISTOR_INSTANCE_PATH=str(instance), SECRET_KEY="live-test-secret", **settings)
+    env.update({"CHECKLISTOR_INSTANCE_PATH": str(instance), "SECRET_KEY": "live-test-secret"})
+    env.update(settings)
     return env
 
 

@@ -9,11 +9,7 @@ profile: closing it forgets the session cookie, like closing the browser).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +18,7 @@ from typing import Any
 import pytest
 
 from service.organisations import DEFAULT_FILE, load_directory
+from tests.live import BIN, free_port, service_env, stop, wait_until_up
 
 CHROMIUM = Path("/usr/bin/chromium")
 # A test tool's own browser download does not work here: always Debian's Chromium.
@@ -33,15 +30,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-BIN = Path(sys.executable).parent
 ADMIN = "admin"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -78,15 +67,9 @@ class Service:
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     instance = tmp_path_factory.mktemp("browser-instance")
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "CHECKLISTOR_INSTANCE_PATH": str(instance),
-        "SECRET_KEY": "browser-suite-secret",
-        "CHECKLISTOR_PUBLIC_URL": base_url,
-    }
-    env.pop("DATABASE_URL", None)
+    env = service_env(instance, SECRET_KEY="browser-suite-secret", CHECKLISTOR_PUBLIC_URL=base_url)
     log = (instance / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -98,30 +81,14 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_until_up(base_url, process, instance / "server.log")
+        try:
+            wait_until_up(base_url, process)
+        except RuntimeError as exc:
+            pytest.fail(f"{exc}:\n{(instance / 'server.log').read_text()}")
         yield Service(base_url=base_url, env=env)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
         log.close()
-
-
-def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the service stopped at start-up:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"the service did not answer within 60 s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
