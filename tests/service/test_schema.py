@@ -20,7 +20,12 @@ from service.models import Base
 
 def make(tmp_path: Path, url: str, **extra: object) -> object:
     return create_app(
-        {"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "s", "DATABASE_URL": url, **extra}
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "s",
+            "DATABASE_URL": url,
+            **extra,
+        }
     )
 
 
@@ -33,7 +38,9 @@ def test_migrations_build_exactly_the_models(database_url: str) -> None:
     assert differences == []
 
 
-def test_a_fresh_database_is_created_at_the_newest_schema(tmp_path: Path, database_url: str) -> None:
+def test_a_fresh_database_is_created_at_the_newest_schema(
+    tmp_path: Path, database_url: str
+) -> None:
     app = make(tmp_path, database_url)
     engine = app.extensions["checklistor.engine"]  # type: ignore[attr-defined]
     assert schema.current_revision(engine) == schema.head_revision()
