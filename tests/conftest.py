@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+import service.db
 from forms import Form, load_catalogue
 from service import create_app
 from service.access import issue_link
@@ -44,6 +45,24 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _dispose_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every engine an app made during the test, including apps a test builds itself:
+    a pooled PostgreSQL connection left to the garbage collector warns (an error here)."""
+    made: list[Any] = []
+    original = service.db.make_engine
+
+    def tracking(url: str) -> Any:
+        engine = original(url)
+        made.append(engine)
+        return engine
+
+    monkeypatch.setattr(service.db, "make_engine", tracking)
+    yield
+    for engine in made:
+        engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     app = create_app(
@@ -55,7 +74,6 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
         }
     )
     yield app
-    app.extensions["checklistor.engine"].dispose()
 
 
 @pytest.fixture
