@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import threading
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from service.sync.cli import sync
 from service.sync.mirror import RowUpdate, SheetBatch
 from service.sync.models import OutboxEntry
 from service.sync.sinks.xlsx import XlsxSink
+from tests.libreoffice import CSV_FILTER, convert
 from tests.sync.helpers import by_key, later, sheet_rows, submit, workbook_path, worker
 
 FORMULAS = ['=HYPERLINK("http://evil.example","klicka")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"]
@@ -124,6 +126,24 @@ def test_formula_looking_answers_stay_text(app: Flask) -> None:
     with zipfile.ZipFile(path) as archive:
         xml = b"".join(archive.read(n) for n in archive.namelist() if "worksheets/" in n)
     assert b"<f>" not in xml and b"<f " not in xml
+
+
+def test_libreoffice_opens_the_mirror_and_reads_formulas_as_text(
+    app: Flask, tmp_path: Path
+) -> None:
+    for text in FORMULAS:
+        submit(app, comment=text)
+    submit(app, org="karlskrona", form_id="oversiktsplan")
+    worker(app).run_once()
+    sheets = load_workbook(workbook_path(app), read_only=True).sheetnames
+    result = convert(workbook_path(app), tmp_path, CSV_FILTER)
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in tmp_path.glob("karlskrona-*.csv")} == {
+        f"karlskrona-{name}.csv" for name in sheets
+    }
+    with (tmp_path / "karlskrona-Detaljplan.csv").open(encoding="utf-8") as f:
+        cells = {cell for row in csv.reader(f) for cell in row}
+    assert set(FORMULAS) <= cells  # read back as the text typed, not computed
 
 
 def test_kill_between_write_and_ack_then_restart_gives_no_duplicate(app: Flask) -> None:
