@@ -23,7 +23,7 @@ def soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail("soffice saknas: CI ska installera libreoffice-calc-nogui")
+            pytest.fail("soffice is missing: CI must install libreoffice-calc-nogui (scripts/system-deps.sh)")
         pytest.skip("LibreOffice (soffice) is not installed: run scripts/system-deps.sh as root")
     return path
 
