@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from exports.items import ItemInfo
 from exports.records import ResponseRecord
@@ -24,6 +25,7 @@ from forms import ANSWER_SCALE
 ANSWER_CODES: tuple[str, ...] = tuple(c.value for c in ANSWER_SCALE)
 ANSWER_LABELS: tuple[str, ...] = tuple(c.label for c in ANSWER_SCALE)
 _COUNTED_FOR_JA = ("ja", "delvis", "nej")
+K = TypeVar("K")
 
 
 @dataclass
@@ -83,12 +85,25 @@ class FormTally:
             if value not in ANSWER_CODES or section is None:
                 continue
             org.answers[value] += 1
-            self.items.setdefault((record.org, item_id), Counter())[value] += 1
-            self.all_items.setdefault(item_id, Counter())[value] += 1
-            self.sections.setdefault(section, Counter())[value] += 1
+            _count(self.items, (record.org, item_id), value)
+            _count(self.all_items, item_id, value)
+            _count(self.sections, section, value)
 
     def ja_share(self, item_id: str, org: str | None = None) -> float | None:
         """The heat map's cell: one organisation's, or (org None) everyone's share of Ja."""
         if org is None:
             return ja_share(self.all_items.get(item_id, Counter()))
         return ja_share(self.items.get((org, item_id), Counter()))
+
+
+def _count(table: dict[K, Counter[str]], key: K, value: str) -> None:
+    """`table[key][value] += 1`, making the Counter only when the key is new.
+
+    `setdefault(key, Counter())` built a throwaway Counter for every answer: profiled at
+    a quarter to a third of the tally's time in an export.
+    """
+    counts = table.get(key)
+    if counts is None:
+        table[key] = Counter({value: 1})
+    else:
+        counts[value] += 1
