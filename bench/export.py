@@ -8,7 +8,10 @@ The floor writes the same cell values (same records, same columns, labels and da
 into one write-only sheet per checklist and does nothing else: no styles, no guard, no
 tables, no overview or heat maps. Each size and each writer runs in a fresh process;
 peak memory is that process's ru_maxrss (resident set, interpreter and imports
-included), and its growth over the resident set just before writing starts.
+included), and its growth over the resident set just before writing starts. Both timed
+sections include making the synthetic records (the same generator, lazily). Seconds are
+wall-clock; CPU seconds are printed beside them, since on a shared machine wall-clock
+also carries other processes' load.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from openpyxl import Workbook
 
 from bench.synthetic import org_names, records, split, two_versions
 from exports.cells import local
-from exports.columns import RowMaker
+from exports.columns import FIXED_COLUMNS, RowMaker
 from exports.records import ResponseRecord
 from exports.workbook import build_regional_workbook
 from forms import Catalogue
@@ -57,7 +60,7 @@ def floor_rows(maker: RowMaker, source: Iterable[ResponseRecord]) -> Iterator[li
     labels = maker._labels
     names = maker._org_names
     plan = []
-    for column in maker.columns[7:]:
+    for column in maker.columns[len(FIXED_COLUMNS) :]:
         plan.append((column.kind, column.field_id, labels.get(column.key, {}), column.value_type))
     for record in source:
         metadata = record.data["metadata"]
