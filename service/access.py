@@ -21,6 +21,7 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -101,7 +102,7 @@ def org_required(view: F) -> F:
                     "Den här sidan är till för organisationerna. Som administratör "
                     "använder du översikten.",
                 )
-            return render_template("access/signin_needed.html"), 401
+            return _signin_needed()
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
@@ -113,10 +114,14 @@ def admin_required(view: F) -> F:
         if not g.is_admin:
             if g.org is not None:
                 fail(404)
-            return render_template("access/signin_needed.html"), 401
+            return _signin_needed()
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
+
+
+def _signin_needed() -> tuple[str, int]:
+    return render_template("access/signin_needed.html", posted=request.method == "POST"), 401
 
 
 def current_org() -> Organisation:

@@ -23,7 +23,9 @@ def soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail("soffice is missing: CI must install libreoffice-calc-nogui (scripts/system-deps.sh)")
+            pytest.fail(
+                "soffice is missing: CI must install libreoffice-calc-nogui (scripts/system-deps.sh)"
+            )
         pytest.skip("LibreOffice (soffice) is not installed: run scripts/system-deps.sh as root")
     return path
 

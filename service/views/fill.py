@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import ValidationError, validate_csrf
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -21,10 +22,22 @@ bp = Blueprint("fill", __name__)
 # Posted fields that steer the page rather than carry answers.
 CONTROL_FIELDS = {"csrf_token", "action", "lock_version"}
 
-CONFLICT_MESSAGE = N_(
-    "Svaret har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
-    "Det du ser nu är det du själv har skrivit, och det är inte sparat ännu. Kontrollera och "
-    "spara igen för att ersätta den andra versionen."
+# (title, text) of the warnings shown above a form whose post was not saved.
+CONFLICT = (
+    N_("Svaret har ändrats någon annanstans"),
+    N_(
+        "Svaret har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
+        "Det du ser nu är det du själv har skrivit, och det är inte sparat ännu. Kontrollera och "
+        "spara igen för att ersätta den andra versionen."
+    ),
+)
+STALE_PAGE = (
+    N_("Sidan hann bli för gammal för att spara"),
+    N_(
+        "Av säkerhetsskäl sparas inget från en sida som öppnades före en ny inloggning eller i "
+        "en annan webbläsare. Det du har skrivit finns kvar här men är inte sparat ännu. "
+        "Kontrollera och spara igen."
+    ),
 )
 
 
@@ -59,7 +72,7 @@ def render_form(
     response: Response | None,
     errors: dict[str, str] | None = None,
     status: int = 200,
-    conflict: bool = False,
+    warning: tuple[str, str] | None = None,
 ) -> tuple[str, int]:
     page = render_template(
         "fill/form.html",
@@ -67,7 +80,7 @@ def render_form(
         sub=submission,
         response=response,
         errors=errors or {},
-        conflict_message=CONFLICT_MESSAGE if conflict else None,
+        warning=warning,
         lock_version=response.lock_version if response else 0,
         **newer_version(form, response),
     )
@@ -96,13 +109,19 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
             "Formuläret innehöll uppgifter som inte hör till den här checklistan. "
             "Inget har sparats. Ladda om sidan och försök igen.",
         )
+    try:
+        # Checked here rather than before the view (it is exempt from the automatic check):
+        # a page too old to trust must not throw away what the person typed.
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return render_form(form, submission, response, status=400, warning=STALE_PAGE)
     result = validate(form, submission, complete=kind == "submit")
     if not result.ok:
         return render_form(form, submission, response, result.errors, 422)
 
     db = get_db()
     if response is not None and request.form.get("lock_version") != str(response.lock_version):
-        return render_form(form, submission, response, status=409, conflict=True)
+        return render_form(form, submission, response, status=409, warning=CONFLICT)
     if response is None:
         response = responses.create(db, current_org().slug, form)
     try:
@@ -115,7 +134,7 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
     except StaleDataError:
         db.rollback()
         return render_form(
-            form, submission, db.get(Response, response.id), status=409, conflict=True
+            form, submission, db.get(Response, response.id), status=409, warning=CONFLICT
         )
     flash("Utkastet är sparat. Du kan fortsätta nu eller komma tillbaka senare.", "success")
     anchor = f"#{section}" if form_has_section(form, section) else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 from forms import Form
 from service.db import get_db
 from service.models import Response, Revision
-from tests.conftest import complete_answers
+from tests.conftest import CSRF_PATTERN, complete_answers, link_token
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 def stored(app: Flask) -> list[Response]:
@@ -204,14 +207,15 @@ def test_unknown_action_is_refused(app: Flask, sign_in: Any) -> None:
 
 
 def test_missing_csrf_token_stores_nothing(app: Flask, sign_in: Any) -> None:
-    app.config["WTF_CSRF_ENABLED"] = True
     browser = sign_in()
     reply = browser.client.post(
         "/checklista/detaljplan/ny", data={"m-plan_name": "A", "action": "draft"}
     )
     assert reply.status_code == 400
-    assert "inget sparades" in reply.get_data(as_text=True)
+    assert "Sidan hann bli för gammal för att spara" in reply.get_data(as_text=True)
     assert stored(app) == []
+    logout = browser.client.post("/logga-ut")  # every other form keeps the automatic check
+    assert logout.status_code == 400 and "inget sparades" in logout.get_data(as_text=True)
 
 
 def test_request_body_over_the_limit_gets_swedish_413(app: Flask, sign_in: Any) -> None:
@@ -230,3 +234,50 @@ def test_request_body_over_the_limit_gets_swedish_413(app: Flask, sign_in: Any) 
 def test_unknown_form_or_response_is_404(sign_in: Any, url: str) -> None:
     reply = sign_in().client.get(url)
     assert reply.status_code == 404 and "Sidan finns inte" in reply.get_data(as_text=True)
+
+
+def test_a_stale_page_keeps_what_was_typed(app: Flask, sign_in: Any, catalogue: Any) -> None:
+    form = catalogue.latest("detaljplan")
+    first = next(form.items)
+    browser = sign_in()
+    typed = {"m-plan_name": "Norra hamnen", first.comment_name: "Viktig kommentar"}
+    reply = browser.client.post(
+        "/checklista/detaljplan/ny", data={**typed, "csrf_token": "gammal", "action": "draft"}
+    )
+    assert reply.status_code == 400
+    page = reply.get_data(as_text=True)
+    assert "Sidan hann bli för gammal för att spara" in page
+    assert 'value="Norra hamnen"' in page and "Viktig kommentar</textarea>" in page
+    assert stored(app) == []
+    again = browser.client.post(
+        "/checklista/detaljplan/ny",
+        data={**typed, "csrf_token": CSRF_PATTERN.search(page).group(1), "action": "draft"},
+    )
+    assert (
+        again.status_code == 302 and stored(app)[0].data["metadata"]["plan_name"] == "Norra hamnen"
+    )
+
+
+def test_signed_out_while_typing_loses_nothing(app: Flask, sign_in: Any, catalogue: Any) -> None:
+    form = catalogue.latest("detaljplan")
+    first = next(form.items)
+    browser = sign_in()
+    tokens = browser.tokens("/checklista/detaljplan/ny")
+    link_token(app, "karlskrona", rotate=True)  # the session ends while the page is open
+    typed = {"m-plan_name": 'Kv. "Ankaret"', first.comment_name: "rad 1\nrad 2"}
+    reply = browser.client.post(
+        "/checklista/detaljplan/ny", data={**tokens, **typed, "action": "submit"}
+    )
+    assert reply.status_code == 401
+    page = reply.get_data(as_text=True)
+    assert "Det du skickade är inte sparat ännu" in page
+    echoed = {name: html.unescape(value) for name, value in HIDDEN.findall(page)}
+    assert echoed == {**typed, "lock_version": "0"}
+    assert stored(app) == []
+
+    browser.client.get(f"/in/{link_token(app, 'karlskrona')}")  # signs in again, new tab
+    back = browser.client.post("/checklista/detaljplan/ny", data={**echoed, "action": "draft"})
+    assert back.status_code == 400
+    text = html.unescape(back.get_data(as_text=True))
+    assert 'value="Kv. "Ankaret""' in text and "rad 1\nrad 2</textarea>" in text
+    assert stored(app) == []
