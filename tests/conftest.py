@@ -131,8 +131,18 @@ def admin(app: Flask) -> Browser:
     return Browser(app, AccessLink.ADMIN)
 
 
-def complete_answers(form: Form, value: str = "ja") -> dict[str, str]:
-    """Posted fields of a complete, valid response to `form`."""
+def complete_answers(
+    form: Form,
+    value: str = "ja",
+    *,
+    text: str | None = None,
+    email: str = "planerare@karlskrona.se",
+    number: str = "120",
+) -> dict[str, str]:
+    """Posted fields of a complete, valid response to `form`.
+
+    Text fields get `text`, or by default "Test <label>".
+    """
     data: dict[str, str] = {}
     for spec in form.metadata:
         if spec.type == "choice":
@@ -140,11 +150,11 @@ def complete_answers(form: Form, value: str = "ja") -> dict[str, str]:
         elif spec.type == "date":
             data[spec.input_name] = "2026-03-15"
         elif spec.type == "email":
-            data[spec.input_name] = "planerare@karlskrona.se"
+            data[spec.input_name] = email
         elif spec.type == "integer":
-            data[spec.input_name] = "120"
+            data[spec.input_name] = number
         else:
-            data[spec.input_name] = f"Test {spec.label}"
+            data[spec.input_name] = text or f"Test {spec.label}"
     for n, item in enumerate(form.items):
         data[item.answer_name] = value
         data[item.comment_name] = f"Kommentar {n}" if n % 3 == 0 else ""

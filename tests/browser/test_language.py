@@ -14,6 +14,7 @@ from forms import Form
 from tests.browser.audit import audit, fill_quickly
 from tests.browser.conftest import ADMIN
 from tests.browser.keys import activate
+from tests.conftest import complete_answers
 
 ORG = "ronneby"
 
@@ -38,19 +39,8 @@ SWEDISH_OUTSIDE_SV = """() => {
 
 def english_values(form: Form) -> dict[str, str]:
     """Plan details typed by the user, in plain ASCII so they cannot look Swedish."""
-    values: dict[str, str] = {}
-    for spec in form.metadata:
-        if spec.type == "choice":
-            values[spec.id] = spec.choices[0].value
-        elif spec.type == "date":
-            values[spec.id] = "2026-03-15"
-        elif spec.type == "email":
-            values[spec.id] = "planner@ronneby.se"
-        elif spec.type == "integer":
-            values[spec.id] = "40"
-        else:
-            values[spec.id] = "Harbour plan"
-    return values
+    posted = complete_answers(form, text="Harbour plan", email="planner@ronneby.se", number="40")
+    return {spec.id: posted[spec.input_name] for spec in form.metadata}
 
 
 def test_swedish_by_default_english_by_a_remembered_switch(
