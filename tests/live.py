@@ -111,6 +111,12 @@ class Planner:
         self.session = requests.Session()
         self.session.get(base + link_path(env, org), timeout=30).raise_for_status()
 
+    def on(self, base: str) -> Planner:
+        """The same signed-in session, talking to another instance."""
+        other = Planner.__new__(Planner)
+        other.base, other.session = base, self.session
+        return other
+
     def tokens(self, path: str) -> dict[str, str]:
         page = self.session.get(self.base + path, timeout=30).text
         found = CSRF.search(page)

@@ -52,14 +52,14 @@ def organisations_file(path: Path) -> Path:
 
 
 def post_load(bases: list[str], env: dict[str, str], done: list[str], errors: list[str]) -> None:
-    """Each thread submits its own responses on one instance and edits some on the other."""
+    """Each thread submits on one instance and, with the same session, edits on the other."""
     forms = load_catalogue().current()
 
     def run(n: int) -> None:
         try:
             org, form = ORGS[n % len(ORGS)], forms[n % len(forms)]
             planner = Planner(bases[n % 2], env, org)
-            editor = Planner(bases[(n + 1) % 2], env, org)
+            editor = planner.on(bases[(n + 1) % 2])  # signed in on one, editing on the other
             path = f"/checklista/{form.id}/ny"
             tokens = planner.tokens(path)
             data = complete_answers(form)
