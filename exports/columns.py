@@ -30,7 +30,7 @@ class Column:
     header: str
     kind: str  # "fixed", "meta", "answer" or "comment"
     field_id: str = ""  # metadata field or item id behind the column
-    value_type: str = "text"  # "text", "date", "datetime" or "integer"
+    value_type: str = "text"  # "text", "date", "datetime", "integer" or "multichoice"
     removed: bool = False  # the item or field is no longer asked in the newest version
     width: int = 16  # a sensible width in characters for .xlsx writers
 
@@ -45,7 +45,7 @@ FIXED_COLUMNS: tuple[Column, ...] = (
     Column("form_version", "Checklistans version", "fixed", value_type="integer", width=10),
 )
 
-_FIELD_VALUE_TYPES = {"date": "date", "integer": "integer"}
+_FIELD_VALUE_TYPES = {"date": "date", "integer": "integer", "multichoice": "multichoice"}
 
 
 def _newest_first(versions: Sequence[Form]) -> list[Form]:
@@ -164,7 +164,10 @@ class RowMaker:
                 return raw
         if column.value_type == "integer" and raw.isdigit():
             return int(raw)
-        return self._labels.get(column.key, {}).get(raw, raw)
+        labels = self._labels.get(column.key, {})
+        if column.value_type == "multichoice":  # stored as space-separated codes (XLSForm)
+            return ", ".join(labels.get(code, code) for code in raw.split())
+        return labels.get(raw, raw)
 
     def row(self, record: ResponseRecord) -> list[Any]:
         values = self.values(record)
