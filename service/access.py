@@ -78,7 +78,7 @@ def load_identity() -> None:
     g.org = None
     g.is_admin = False
     subject = session.get("subject")
-    if not subject:
+    if not subject or request.endpoint == "static":
         return
     row = get_db().get(AccessLink, subject)
     if row is None or row.generation != session.get("generation"):
@@ -102,7 +102,7 @@ def org_required(view: F) -> F:
                     "Den här sidan är till för organisationerna. Som administratör "
                     "använder du översikten.",
                 )
-            return _signin_needed()
+            return signin_needed()
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
@@ -114,13 +114,14 @@ def admin_required(view: F) -> F:
         if not g.is_admin:
             if g.org is not None:
                 fail(404)
-            return _signin_needed()
+            return signin_needed()
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
 
 
-def _signin_needed() -> tuple[str, int]:
+def signin_needed() -> tuple[str, int]:
+    """The 401 page; after a post it holds what was sent, to send again once signed in."""
     return render_template("access/signin_needed.html", posted=request.method == "POST"), 401
 
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from forms import Catalogue, Form, InvalidSubmission, Submission, parse_fields, validate
 from forms.diff import carry_over
 from service import form_store, responses
-from service.access import current_org, org_required
+from service.access import current_org, org_required, signin_needed
 from service.catalogue import current_catalogue
 from service.db import get_db
 from service.errors import fail
@@ -196,20 +196,18 @@ def move(response_id: str) -> WerkzeugResponse:
 @org_required
 def receipt(response_id: str, revision: int) -> str:
     response = owned_response(response_id)
-    if responses.revision(get_db(), response, revision) is None:
+    submitted = responses.revision(get_db(), response, revision)
+    if submitted is None:
         fail(404)
     return render_template(
-        "fill/receipt.html",
-        response=response,
-        form=form_for(response),
-        revision=responses.revision(get_db(), response, revision),
+        "fill/receipt.html", response=response, form=form_for(response), revision=submitted
     )
 
 
 @bp.route("/svar/<response_id>")
-def view(response_id: str) -> str:
+def view(response_id: str) -> str | tuple[str, int]:
     if g.org is None and not g.is_admin:
-        return render_template("access/signin_needed.html"), 401  # type: ignore[return-value]
+        return signin_needed()
     response = owned_response(response_id)
     number = request.args.get("revision", type=int)
     shown = responses.revision(get_db(), response, number) if number else None
