@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import ValidationError, validate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -40,6 +41,14 @@ STALE_PAGE = (
     ),
 )
 
+UNAVAILABLE = (
+    N_("Svaret kunde inte sparas just nu"),
+    N_(
+        "Tjänsten kunde inte spara i databasen just nu. Inget är förlorat: det du har skrivit "
+        "finns kvar här. Vänta en stund och spara igen."
+    ),
+)
+
 
 def catalogue() -> Catalogue:
     result: Catalogue = current_catalogue()
@@ -73,6 +82,7 @@ def render_form(
     errors: dict[str, str] | None = None,
     status: int = 200,
     warning: tuple[str, str] | None = None,
+    lock: int | None = None,
 ) -> tuple[str, int]:
     page = render_template(
         "fill/form.html",
@@ -81,7 +91,7 @@ def render_form(
         response=response,
         errors=errors or {},
         warning=warning,
-        lock_version=response.lock_version if response else 0,
+        lock_version=lock if lock is not None else (response.lock_version if response else 0),
         **newer_version(form, response),
     )
     return page, status
@@ -136,6 +146,13 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         return render_form(
             form, submission, db.get(Response, response.id), status=409, warning=CONFLICT
         )
+    except SQLAlchemyError:
+        # The database is away or busy: nothing was saved, so give back what was typed.
+        db.rollback()
+        current_app.logger.exception("saving a response failed")
+        posted_lock = request.form.get("lock_version", "0")
+        lock = int(posted_lock) if posted_lock.isdigit() else 0
+        return render_form(form, submission, None, status=503, warning=UNAVAILABLE, lock=lock)
     flash("Utkastet är sparat. Du kan fortsätta nu eller komma tillbaka senare.", "success")
     anchor = f"#{section}" if form_has_section(form, section) else ""
     return redirect(url_for("fill.edit", response_id=response.id) + anchor)

@@ -281,3 +281,34 @@ def test_signed_out_while_typing_loses_nothing(app: Flask, sign_in: Any, catalog
     text = html.unescape(back.get_data(as_text=True))
     assert 'value="Kv. "Ankaret""' in text and "rad 1\nrad 2</textarea>" in text
     assert stored(app) == []
+
+
+def test_a_database_failure_while_saving_keeps_what_was_typed(
+    app: Flask, sign_in: Any, catalogue: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from service import responses
+
+    def database_away(*_args: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    form = catalogue.latest("detaljplan")
+    data = complete_answers(form)
+    data["m-plan_name"] = "Södra kajen"
+    browser = sign_in()
+    monkeypatch.setattr(responses, "submit", database_away)
+    reply = browser.post_form("/checklista/detaljplan/ny", data)
+    assert reply.status_code == 503
+    page = reply.get_data(as_text=True)
+    assert "Svaret kunde inte sparas just nu" in page and 'value="Södra kajen"' in page
+    assert "database is locked" not in page
+    assert stored(app) == []
+    monkeypatch.undo()
+    retry = browser.client.post(
+        "/checklista/detaljplan/ny",
+        data={**data, "csrf_token": CSRF_PATTERN.search(page).group(1), "action": "submit"},
+    )
+    assert (
+        retry.status_code == 302 and stored(app)[0].data["metadata"]["plan_name"] == "Södra kajen"
+    )
