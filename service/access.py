@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -52,13 +53,22 @@ def issue_link(db: Session, secret: str, subject: str, *, rotate: bool = False) 
     """The current sign-in token of `subject`, created (or replaced, if rotate) as needed."""
     row = db.get(AccessLink, subject)
     if row is None:
-        row = AccessLink(subject=subject, generation=1, token_hash="")
-        db.add(row)
-    elif rotate:
+        try:
+            first = _token(secret, subject, 1)
+            db.add(AccessLink(subject=subject, generation=1, token_hash=_hash(first)))
+            db.commit()
+            return first
+        except IntegrityError:  # another process made it at the same moment: use theirs
+            db.rollback()
+            row = db.get(AccessLink, subject)
+            if row is None:
+                raise
+    if rotate:
         row.generation += 1
     token = _token(secret, subject, row.generation)
     # Re-keying after a SECRET_KEY change keeps printed links working.
-    row.token_hash = _hash(token)
+    if row.token_hash != _hash(token):
+        row.token_hash = _hash(token)
     db.commit()
     return token
 

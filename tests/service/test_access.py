@@ -133,3 +133,24 @@ def test_secure_cookie_when_configured(tmp_path: Any) -> None:
     )
     reply = app.test_client().get(f"/in/{link_token(app, 'ronneby')}")
     assert "Secure" in reply.headers["Set-Cookie"]
+
+
+def test_two_processes_making_the_first_link_at_once_agree(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service import access
+
+    made_elsewhere = link_token(app, "ronneby")  # the other process's insert
+    with app.app_context():
+        db = get_db()
+        real_get = db.get
+        looks: list[str] = []
+
+        def racing_get(entity: Any, key: Any, **kwargs: Any) -> Any:
+            looks.append(key)  # the first look came before the other process committed
+            return None if len(looks) == 1 else real_get(entity, key, **kwargs)
+
+        monkeypatch.setattr(db, "get", racing_get)
+        token = access.issue_link(db, app.config["SECRET_KEY"], "ronneby")
+    assert token == made_elsewhere
+    assert looks == ["ronneby", "ronneby"]  # the insert failed and the row was read instead
