@@ -80,6 +80,16 @@ def post_load(bases: list[str], env: dict[str, str], done: list[str], errors: li
         thread.join()
 
 
+def wait_for_responses(engine: Any, count: int, seconds: float = 120) -> None:
+    """Until the database holds `count` responses: a point part-way through the load."""
+    deadline = time.monotonic() + seconds
+    with engine.connect() as conn:
+        while conn.scalar(select(func.count()).select_from(Response)) < count:
+            assert time.monotonic() < deadline, f"fewer than {count} responses in {seconds} s"
+            conn.rollback()
+            time.sleep(0.1)
+
+
 def sheet_rows(fake: FakeSheets) -> list[dict[str, Any]]:
     rows = []
     for key in (f"key-{slug}" for slug in ORGS):
@@ -118,11 +128,12 @@ def test_two_instances_three_workers_one_killed(tmp_path: Path, database_url: st
             stack.callback(lambda: [stop(w) for w in workers])
             load = threading.Thread(target=post_load, args=(bases, env, done, errors))
             load.start()
-            time.sleep(4)
+            total = THREADS * NEW_PER_THREAD
+            wait_for_responses(engine, total // 4)
             assert workers[0].poll() is None and load.is_alive()
             workers[0].send_signal(signal.SIGKILL)  # dies wherever it is, mid-load
             workers[0].wait(timeout=10)
-            time.sleep(4)
+            wait_for_responses(engine, total // 2)
             workers[0] = sync_worker(env)
             load.join()
             assert errors == []
