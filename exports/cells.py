@@ -104,8 +104,3 @@ class DataCells:
         made = cell(self.ws, value)
         made._style = copy(known[0])  # as openpyxl copies styles between its own cells
         return made
-
-
-def text_row(ws: Any, values: list[Any], **style: Any) -> list[WriteOnlyCell]:
-    """A row of cells sharing one style."""
-    return [cell(ws, v, **style) for v in values]

@@ -2,8 +2,9 @@
 
 Answers stay verbatim in the database; only what leaves for a spreadsheet is guarded:
 control characters removed (openpyxl refuses them, they are invisible anyway), text cut
-to the target's cell limit with a visible marker, and formula-looking text kept as text
-by every writer (openpyxl: string data type; Google Sheets: RAW input; CSV: a leading ').
+to the target's cell limit with a visible marker. Formula-looking text (OWASP: starting
+with =, +, -, @, tab or a line break) is kept as text by every writer: openpyxl cells get
+the string data type after assignment, Google Sheets gets RAW input.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ GOOGLE_CELL_LIMIT = 50_000
 TRUNCATION_MARK = " … [avkortad]"
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# OWASP CSV injection: a spreadsheet may run text starting with these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def clean_text(value: str, limit: int = EXCEL_CELL_LIMIT) -> str:
@@ -25,13 +24,3 @@ def clean_text(value: str, limit: int = EXCEL_CELL_LIMIT) -> str:
     if len(text) > limit:
         text = text[: limit - len(TRUNCATION_MARK)] + TRUNCATION_MARK
     return text
-
-
-def looks_like_formula(value: str) -> bool:
-    return value.startswith(FORMULA_PREFIXES)
-
-
-def csv_text(value: str) -> str:
-    """Text for a CSV cell: formula-looking text gets a leading apostrophe."""
-    text = clean_text(value)
-    return "'" + text if looks_like_formula(text) else text

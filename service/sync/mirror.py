@@ -65,8 +65,6 @@ class SheetPlan:
     runs: list[CellRun] = field(default_factory=list)
     rows_needed: int = 0
     cols_needed: int = 0
-    written: int = 0  # rows written
-    skipped: int = 0  # rows the sheet already holds in a newer revision
 
 
 def local_time(value: dt.datetime) -> dt.datetime:
@@ -164,11 +162,9 @@ def plan_sheet(
             r = existing
             in_sheet = _as_int(_cell(grid, r, rev_col))
             if in_sheet is not None and in_sheet > update.revision:
-                plan.skipped += 1
-                continue
+                continue  # the sheet already holds a newer revision
         for column in columns:
             writes[(r, position[column.key])] = update.values.get(column.key, empty)
-        plan.written += 1
 
     plan.runs = _runs(writes)
     plan.rows_needed = max(next_row, len(grid))

@@ -24,11 +24,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from exports.guard import EXCEL_CELL_LIMIT
 from service.sync.mirror import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, SheetBatch, plan_sheet
 from service.sync.sinks import PermanentSyncError, TransientSyncError
 
-CELL_LIMIT = EXCEL_CELL_LIMIT
 BOLD = Font(bold=True)
 
 
