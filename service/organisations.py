@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
 import yaml
 
 from service.errors import StartupError
+from service.sync import registry
+from service.sync.kind import SettingsError, Target
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
 KINDS = {"municipality": "Kommun", "region": "Region", "agency": "Myndighet"}
@@ -23,8 +23,9 @@ class Organisation:
     name: str
     kind: str
     code: str | None = None
-    # Where this organisation's spreadsheet mirror lives; read by the sync sinks.
-    spreadsheet: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Where this organisation's spreadsheet mirror lives (a sink kind and its checked
+    # settings); None is the embedded default, a local .xlsx workbook.
+    spreadsheet: Target | None = field(default=None, compare=False)
 
     @property
     def kind_label(self) -> str:
@@ -91,7 +92,13 @@ def load_directory(path: Path) -> Directory:
         spreadsheet = entry.get("spreadsheet") or {}
         if not isinstance(spreadsheet, dict):
             raise _fail(path, f"organisationen '{slug}'", "spreadsheet ska vara en samling")
+        try:
+            target = registry.target(spreadsheet)
+        except SettingsError as exc:
+            raise _fail(
+                path, f"organisationen '{slug}', spreadsheet.{exc.field}", exc.message
+            ) from None
         organisations.append(
-            Organisation(slug, name.strip(), kind, str(code) if code else None, spreadsheet)
+            Organisation(slug, name.strip(), kind, str(code) if code else None, target)
         )
     return Directory(organisations)

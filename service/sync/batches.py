@@ -103,5 +103,5 @@ class BatchMaker:
             updates = [
                 row_update(maker, r, self.cell_limit, self.as_text) for r in by_form[form_id]
             ]
-            result.append(SheetBatch(self.titles[form_id], maker.columns, updates))
+            result.append(SheetBatch(self.titles[form_id], maker.columns, updates, form_id))
         return result

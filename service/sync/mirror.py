@@ -47,6 +47,7 @@ class SheetBatch:
     title: str
     columns: list[Column]
     updates: list[RowUpdate]
+    form_id: str = ""  # the checklist a worksheet is bound to (sinks that bind by it)
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,15 @@ from typing import Any
 
 from flask import Flask
 
-from exports.guard import EXCEL_CELL_LIMIT, GOOGLE_CELL_LIMIT
 from forms import Catalogue
 from service.catalogue import catalogue_for
 from service.models import utcnow
 from service.organisations import Directory, Organisation
-from service.sync import outbox
+from service.sync import outbox, registry
 from service.sync.batches import BatchMaker, load_records
+from service.sync.kind import Context, SinkKind
 from service.sync.models import SyncTarget
 from service.sync.sinks import PermanentSyncError, Sink, SyncError, TransientSyncError
-from service.sync.sinks.xlsx import XlsxSink
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +43,12 @@ class TargetResult:
     reason: str = ""
 
 
-def sheets_dir(app: Flask) -> Path:
-    configured = app.config.get("SHEETS_DIR")
-    return Path(configured) if configured else Path(app.instance_path) / "sheets"
+def context(app: Flask, **kwargs: Any) -> Context:
+    return Context(app.config, Path(app.instance_path), **kwargs)
 
 
 def describe(app: Flask, org: Organisation) -> str:
-    key = (org.spreadsheet or {}).get("google_key")
-    if key:
-        return f"Google-kalkylark {key}"
-    return f"Lokal arbetsbok {sheets_dir(app) / (org.slug + '.xlsx')}"
+    return (org.spreadsheet or registry.default_target()).describe(org.slug, context(app))
 
 
 class Worker:
@@ -64,6 +59,7 @@ class Worker:
         app: Flask,
         *,
         google_adapter: Any = None,
+        seams: dict[str, Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], dt.datetime] = utcnow,
         after_write: Callable[[str], None] | None = None,
@@ -73,13 +69,14 @@ class Worker:
         self.sessionmaker = app.extensions["checklistor.sessionmaker"]
         self.catalogue: Catalogue = app.extensions["checklistor.forms"]
         self.directory: Directory = app.extensions["checklistor.organisations"]
-        self.google_adapter = google_adapter
+        self.context = context(
+            app, sleep=sleep, seams={"google": google_adapter, **(seams or {})}
+        )
         self.sleep = sleep
         self.now = now
         self.after_write = after_write
         self.owner = owner or outbox.worker_id()
         self.lease = dt.timedelta(seconds=int(app.config.get("SYNC_LEASE_SECONDS", 600)))
-        self._google: Any = None
         self._use_catalogue(self.catalogue, force=True)
 
     def _use_catalogue(self, catalogue: Catalogue, force: bool = False) -> None:
@@ -87,9 +84,15 @@ class Worker:
         if catalogue is self.catalogue and not force:
             return
         self.catalogue = catalogue
-        names = {org.slug: org.name for org in self.directory}
-        self._xlsx_batches = BatchMaker(self.catalogue, names, EXCEL_CELL_LIMIT, as_text=False)
-        self._google_batches = BatchMaker(self.catalogue, names, GOOGLE_CELL_LIMIT, as_text=True)
+        self._batches: dict[tuple[int, bool], BatchMaker] = {}
+
+    def _batch_maker(self, kind: SinkKind) -> BatchMaker:
+        """One batch maker per kind of cell (limit, dates as text) and catalogue."""
+        key = (kind.cell_limit, kind.dates_as_text)
+        if key not in self._batches:
+            names = {org.slug: org.name for org in self.directory}
+            self._batches[key] = BatchMaker(self.catalogue, names, *key)
+        return self._batches[key]
 
     def run_once(self, force: bool = False) -> list[TargetResult]:
         """One pass over every target with pending work; `force` retries parked targets."""
@@ -114,33 +117,8 @@ class Worker:
                 waited += min(0.5, interval)
 
     def sink_for(self, org: Organisation) -> tuple[Sink, BatchMaker]:
-        key = (org.spreadsheet or {}).get("google_key")
-        if key:
-            from service.sync.sinks.gsheets import GoogleSheetSink
-
-            return GoogleSheetSink(self._google_client(), str(key)), self._google_batches
-        return XlsxSink(sheets_dir(self.app) / f"{org.slug}.xlsx"), self._xlsx_batches
-
-    def _google_client(self) -> Any:
-        if self._google is None:
-            from service.sync import google
-
-            path = self.app.config.get("GOOGLE_CREDENTIALS")
-            try:
-                self._google = google.connect(
-                    path,
-                    writes_per_minute=int(self.app.config.get("SYNC_WRITES_PER_MINUTE", 60)),
-                    timeout=float(self.app.config.get("SYNC_GOOGLE_TIMEOUT", 60)),
-                    adapter=self.google_adapter
-                    or google.api_adapter(self.app.config.get("SYNC_GOOGLE_API_URL")),
-                    sleep=self.sleep,
-                )
-            except (ValueError, KeyError, OSError) as exc:
-                raise PermanentSyncError(
-                    f"Nyckelfilen för Google (GOOGLE_CREDENTIALS={path or 'inte satt'}) "
-                    f"kan inte användas: {exc}"
-                ) from None
-        return self._google
+        target = org.spreadsheet or registry.default_target()
+        return target.build(org.slug, self.context), self._batch_maker(target.kind)
 
     def _sync_target(self, db: Any, target: str, force: bool) -> TargetResult:
         now = self.now()
@@ -188,7 +166,8 @@ class Worker:
         now = self.now()
         state.last_error, state.last_error_at = str(exc), now
         state.failures = (state.failures or 0) + 1
-        if isinstance(exc, PermanentSyncError):
+        park_after = getattr(exc, "park_after", None)  # trouble that parks when it lasts
+        if isinstance(exc, PermanentSyncError) or (park_after and state.failures >= park_after):
             state.parked_reason, state.parked_at = str(exc), now
             outcome = "parked"
         else:
