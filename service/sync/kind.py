@@ -89,9 +89,7 @@ def parse_settings(kind: SinkKind, raw: Mapping[str, Any]) -> Any:
     for key in raw:
         if key != "kind" and key not in fields:
             known = ", ".join(fields) or "inga"
-            raise SettingsError(
-                str(key), f"okänd inställning för {kind.label} (möjliga: {known})"
-            )
+            raise SettingsError(str(key), f"okänd inställning för {kind.label} (möjliga: {known})")
     values: dict[str, Any] = {}
     for name, spec in fields.items():
         if name not in raw or raw[name] is None:
@@ -116,10 +114,11 @@ def _coerce(name: str, value: Any, hint: Any, spec: dataclasses.Field[Any]) -> A
         text = str(value).strip()
         if text:
             return text
-    elif target is bool and isinstance(value, bool):
+    elif isinstance(value, bool):
+        if target is bool:
+            return value
+    elif target is int and isinstance(value, int):
         return value
-    elif target is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    elif target is float and isinstance(value, int | float) and not isinstance(value, bool):
+    elif target is float and isinstance(value, int | float):
         return float(value)
     raise SettingsError(name, f"ska vara {TYPE_WORDS.get(target, target)} ({_help(spec)})")

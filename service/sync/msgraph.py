@@ -65,7 +65,7 @@ def retry_after(headers: Any) -> float | None:
     """Seconds from a `Retry-After` header (Graph sends seconds), capped."""
     value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
     try:
-        return min(max(float(value), 0.0), MAX_RETRY_AFTER_SECONDS)
+        return min(max(float(str(value)), 0.0), MAX_RETRY_AFTER_SECONDS)
     except (TypeError, ValueError):
         return None
 
@@ -95,6 +95,25 @@ def credential(secret: str | None, certificate_path: str | None) -> str | dict[s
     raise ValueError("varken GRAPH_CLIENT_SECRET eller GRAPH_CERTIFICATE är satt")
 
 
+class _Session(requests.Session):
+    """A session whose every request has a timeout and, when given, a CA bundle.
+
+    requests lets REQUESTS_CA_BUNDLE override `session.verify`; a bundle configured for
+    Graph must win over it, for MSAL's requests as for ours.
+    """
+
+    def __init__(self, timeout: float, verify: bool | str) -> None:
+        super().__init__()
+        self.default_timeout = (min(10.0, timeout), timeout)
+        self.bundle = verify
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("timeout", self.default_timeout)
+        if isinstance(self.bundle, str):
+            kwargs["verify"] = self.bundle
+        return super().request(method, url, *args, **kwargs)
+
+
 class GraphClient:
     """Requests to Graph with a token from MSAL; `sleep` and `jitter` are seams for tests."""
 
@@ -114,8 +133,7 @@ class GraphClient:
         self.timeout = timeout
         self.sleep = sleep
         self.jitter: Callable[[], float] = random.random
-        self.session = requests.Session()
-        self.session.verify = verify
+        self.session = _Session(timeout, verify)
         # Microsoft's own authority is validated as MSAL does by default; any other host
         # (a sovereign cloud's stand-in, the tests' loopback authority) is taken as given.
         known = authority_host.rstrip("/") == AUTHORITY_HOST
@@ -125,8 +143,7 @@ class GraphClient:
             authority=f"{authority_host.rstrip('/')}/{tenant_id}",
             validate_authority=known,
             instance_discovery=None if known else False,
-            verify=verify,
-            timeout=timeout,
+            http_client=self.session,
         )
         self.requests_sent = 0
 
@@ -159,7 +176,6 @@ class GraphClient:
                     self.api_url + url,
                     json=body,
                     headers=sent,
-                    timeout=(min(10.0, self.timeout), self.timeout),
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 # A connect timeout never reached Graph; a reset or read timeout may have.

@@ -69,9 +69,7 @@ class Worker:
         self.sessionmaker = app.extensions["checklistor.sessionmaker"]
         self.catalogue: Catalogue = app.extensions["checklistor.forms"]
         self.directory: Directory = app.extensions["checklistor.organisations"]
-        self.context = context(
-            app, sleep=sleep, seams={"google": google_adapter, **(seams or {})}
-        )
+        self.context = context(app, sleep=sleep, seams={"google": google_adapter, **(seams or {})})
         self.sleep = sleep
         self.now = now
         self.after_write = after_write

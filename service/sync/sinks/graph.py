@@ -13,6 +13,7 @@ are real dates.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,9 +224,7 @@ class GraphSink:
             "GET", f"{base}/worksheets?$select=id,name,position", headers=session
         )
         sheets = [Worksheet(str(w["id"]), str(w["name"])) for w in listing.get("value", [])]
-        reads = [
-            Call("GET", f"{base}/worksheets/{quote(s.id)}/{_used('1:1')}") for s in sheets
-        ]
+        reads = [Call("GET", f"{base}/worksheets/{quote(s.id)}/{_used('1:1')}") for s in sheets]
         for sheet, answer in zip(sheets, self.client.batch(reads, session), strict=True):
             sheet.keys = (grid_of(answer) or [[]])[0]
         placements = place(batches, sheets)
@@ -235,17 +234,14 @@ class GraphSink:
             for p in found
             if p.sheet
         ]
-        grids = dict(
-            zip([id(p) for p in found], self.client.batch(reads, session), strict=True)
-        )
+        grids = dict(zip([id(p) for p in found], self.client.batch(reads, session), strict=True))
         calls: list[Any] = []
         for p in placements:
             calls += sheet_calls(base, p, grid_of(grids.get(id(p))))
         self.client.batch(calls, session)
-        try:
+        # Written; a session left open ends by itself after a few idle minutes.
+        with contextlib.suppress(GraphError, requests.RequestException):
             self.client.request("POST", f"{base}/closeSession", headers=session)
-        except (GraphError, requests.RequestException):
-            pass  # written; an idle session ends by itself after a few minutes
 
 
 def _used(address: str) -> str:
@@ -263,8 +259,8 @@ def _owned(p: Placement) -> str:
 def place(batches: list[SheetBatch], sheets: list[Worksheet]) -> list[Placement]:
     """Each batch's worksheet: by binding, else adopted by name, else a new free name."""
     names = SheetNames()
-    for sheet in sheets:
-        names.claim(sheet.name)
+    for existing in sheets:
+        names.claim(existing.name)
     bound = {s.binding(): s for s in sheets if s.binding()}
     placements: list[Placement] = []
     for batch in batches:
@@ -279,7 +275,11 @@ def place(batches: list[SheetBatch], sheets: list[Worksheet]) -> list[Placement]
             )
             continue
         same = [s for s in sheets if s.name.casefold() == batch.title.casefold()]
-        if same and not same[0].binding() and (not same[0].keys or same[0].keys[0] == "response_id"):
+        if (
+            same
+            and not same[0].binding()
+            and (not same[0].keys or same[0].keys[0] == "response_id")
+        ):
             placements.append(Placement(batch, same[0].name, same[0], adopted=True))
             continue
         placements.append(Placement(batch, names.claim(batch.title)))
@@ -316,12 +316,8 @@ def sheet_calls(base: str, p: Placement, grid: list[list[Any]]) -> list[Any]:
         writes[(KEY_ROW, width)] = BINDING + p.batch.form_id
         managed.append(width)
     if new:
-        calls.append(
-            Call("PATCH", f"{sheet}/range(address='1:1')/format", {"rowHidden": True})
-        )
-        calls.append(
-            Call("PATCH", f"{sheet}/range(address='2:2')/format/font", {"bold": True})
-        )
+        calls.append(Call("PATCH", f"{sheet}/range(address='1:1')/format", {"rowHidden": True}))
+        calls.append(Call("PATCH", f"{sheet}/range(address='2:2')/format/font", {"bold": True}))
     for block in blocks(writes, managed):
         address = f"{sheet}/range(address='{block.address}')"
         # The format first: a value is taken as typed only after its cell is text.
@@ -335,4 +331,3 @@ def _positions(keys: list[str], batch: SheetBatch, plan: Any) -> set[int]:
     wanted = {c.key for c in batch.columns}
     found = {n for n, key in enumerate(keys) if key in wanted}
     return {n + plan.inserted if n >= plan.insert_at else n for n in found}
-

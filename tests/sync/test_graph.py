@@ -1,0 +1,274 @@
+"""The Microsoft 365 mirror, run with the real msal and requests against the Graph fake."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from service import create_app
+from service.sync.models import OutboxEntry
+from tests.sync.graph_fake import FakeGraph, Workbook
+from tests.sync.helpers import later, submit, worker
+
+DRIVE = "b!Q2xvdWQtZHJpdmUtaWQtZm9yLWthcmxza3JvbmE"
+KARLSKRONA, RONNEBY = "01KARLSKRONAWORKBOOK", "01RONNEBYWORKBOOK"
+SHARED = "https://blekinge.sharepoint.com/:x:/s/planering/EaBcD123?e=xyz"
+FORMULAS = ['=HYPERLINK("http://evil.example","klicka")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"]
+
+
+class Killed(BaseException):
+    pass
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGraph]:
+    server = FakeGraph().start()
+    server.create(DRIVE, KARLSKRONA)
+    server.create(DRIVE, RONNEBY, sharing_url=SHARED)
+    yield server
+    server.stop()
+
+
+def graph_app(tmp_path: Path, fake: FakeGraph, **config: Any) -> Flask:
+    orgs = tmp_path / "organisations.yaml"
+    orgs.write_text(
+        "organisations:\n"
+        "  - {slug: karlskrona, name: Karlskrona kommun, kind: municipality,"
+        f" spreadsheet: {{drive_id: '{DRIVE}', item_id: {KARLSKRONA}}}}}\n"
+        "  - {slug: ronneby, name: Ronneby kommun, kind: municipality,"
+        f" spreadsheet: {{kind: microsoft, sharing_url: '{SHARED}'}}}}\n"
+        "  - {slug: karlshamn, name: Karlshamns kommun, kind: municipality}\n",
+        encoding="utf-8",
+    )
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+            "ORGANISATIONS": str(orgs),
+            **fake.config(),
+            **config,
+        }
+    )
+
+
+@pytest.fixture
+def mapp(tmp_path: Path, fake: FakeGraph) -> Flask:
+    return graph_app(tmp_path, fake)
+
+
+def book(fake: FakeGraph, item: str = KARLSKRONA) -> Workbook:
+    return fake.books[(DRIVE, item)]
+
+
+def bound_sheet(fake: FakeGraph, form_id: str = "detaljplan", item: str = KARLSKRONA) -> Any:
+    sheets = [s for s in book(fake, item).sheets if f"form:{form_id}" in (s.values() or [[]])[0]]
+    assert len(sheets) == 1, [s.name for s in book(fake, item).sheets]
+    return sheets[0]
+
+
+def rows(fake: FakeGraph, form_id: str = "detaljplan", item: str = KARLSKRONA) -> list[dict]:
+    values = bound_sheet(fake, form_id, item).values()
+    keys = values[0]
+    return [{k: v for k, v in zip(keys, row, strict=False) if k} for row in values[2:]]
+
+
+def pending(app: Flask) -> int:
+    with app.extensions["checklistor.sessionmaker"]() as db:
+        return int(db.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
+
+
+def test_real_token_flow_and_one_row_per_response(mapp: Flask, fake: FakeGraph) -> None:
+    first, second = submit(mapp), submit(mapp)
+    results = worker(mapp).run_once()
+    assert [(r.target, r.outcome) for r in results] == [("karlskrona", "written")]
+    assert fake.entra.token_requests == 1  # MSAL's client-credentials grant, secret checked
+    assert [r["response_id"] for r in rows(fake)] == [first, second]
+    assert rows(fake)[0]["revision"] == 1 and rows(fake)[0]["status"] == "Inskickat"
+    sheet = bound_sheet(fake)
+    assert sheet.name == "Detaljplan" and sheet.hidden_rows == {0} and sheet.bold_rows == {1}
+    assert sheet.values()[1][0] == "Svarets id"
+    assert not book(fake).sessions  # the workbook session was closed
+
+
+def test_dates_are_dates_and_text_is_text(mapp: Flask, fake: FakeGraph) -> None:
+    for text in FORMULAS:
+        submit(mapp, comment=text)
+    worker(mapp).run_once()
+    sheet = bound_sheet(fake)
+    cells = list(sheet.cells.values())
+    found = [c for c in cells if c.value in FORMULAS]
+    assert sorted(c.value for c in found) == sorted(FORMULAS)
+    assert all(c.number_format == "@" for c in found)
+    assert not any(c.formula for c in cells)
+    keys = sheet.values()[0]
+    submitted = sheet.cells[(2, keys.index("submitted_at"))]
+    assert isinstance(submitted.value, float) and submitted.value > 46_000  # a serial date
+    assert submitted.number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.cells[(2, keys.index("revision"))].value == 1
+
+
+def test_sharing_url_is_resolved_once(mapp: Flask, fake: FakeGraph) -> None:
+    mine = submit(mapp, org="ronneby")
+    run = worker(mapp)
+    assert run.run_once()[0].outcome == "written"
+    submit(mapp, org="ronneby")
+    assert run.run_once()[0].outcome == "written"
+    assert sum("/shares/" in line for line in fake.log) == 1
+    assert rows(fake, item=RONNEBY)[0]["response_id"] == mine
+
+
+def test_exactly_once_under_injected_faults(mapp: Flask, fake: FakeGraph) -> None:
+    ids = [submit(mapp, comment=f"Svar {n}") for n in range(6)]
+    fake.inject("503", match="createSession", retry_after="2")
+    fake.inject("429", match="usedRange", retry_after="7")  # inside a $batch
+    fake.inject("reset", match="$batch")
+    fake.inject("slow", match="worksheets?", delay=2.5)
+    sleeps: list[float] = []
+    worker(mapp, sleep=sleeps.append).run_once()
+    submit(mapp, comment="Ändrad", response_id=ids[1])
+    submit(mapp, comment="Ändrad", response_id=ids[4])
+    fake.inject("reset_after", match="$batch", count=3)
+    fake.inject("429", match="range(address='A", retry_after="3", count=2)
+    for _ in range(6):
+        if not pending(mapp):
+            break
+        worker(mapp, sleep=sleeps.append).run_once(force=True)
+    assert pending(mapp) == 0
+    assert [f.count for f in fake.faults] == [0] * len(fake.faults)  # every fault happened
+    mirrored = rows(fake)
+    assert sorted(r["response_id"] for r in mirrored) == sorted(ids)  # each exactly once
+    latest = {r["response_id"]: r["revision"] for r in mirrored}
+    assert latest == {rid: 2 if rid in (ids[1], ids[4]) else 1 for rid in ids}
+    assert any(6.9 < s <= 7 for s in sleeps) and 2 in sleeps  # Retry-After honoured
+    assert len([s for s in book(fake).sheets if s.name.casefold() == "detaljplan"]) == 1
+
+
+def test_a_new_worksheet_is_not_added_twice_when_the_answer_is_lost(
+    mapp: Flask, fake: FakeGraph
+) -> None:
+    submit(mapp)
+    fake.inject("reset_after", match="$batch", skip=1)  # the writes, with worksheets/add
+    assert worker(mapp).run_once()[0].outcome == "failed"
+    assert sum(line.startswith("POST /$batch") for line in fake.log) == 2  # not repeated
+    fake.inject("429", match="worksheets/add", retry_after="1")  # throttled inside $batch
+    submit(mapp, form_id="oversiktsplan")
+    assert worker(mapp).run_once(force=True)[0].outcome == "written"
+    names = [s.name for s in book(fake).sheets]
+    assert sorted(names) == ["Blad1", "Detaljplan", "Översiktsplan"]
+    assert len(rows(fake)) == 1 and len(rows(fake, "oversiktsplan")) == 1
+
+
+def test_kill_between_write_and_ack_then_restart(mapp: Flask, fake: FakeGraph) -> None:
+    ids = [submit(mapp) for _ in range(3)]
+
+    def die(_target: str) -> None:
+        raise Killed
+
+    with pytest.raises(Killed):
+        worker(mapp, after_write=die, owner="elsewhere:1").run_once()
+    assert pending(mapp) == 3
+    assert worker(mapp, now=later(11)).run_once()[0].outcome == "written"
+    assert sorted(r["response_id"] for r in rows(fake)) == sorted(ids)
+
+
+def test_hand_edits_survive_and_the_right_row_is_updated(mapp: Flask, fake: FakeGraph) -> None:
+    ids = [submit(mapp, comment=f"Svar {n}") for n in range(4)]
+    worker(mapp).run_once()
+    sheet = bound_sheet(fake)
+    width = len(sheet.values()[0])
+    fake.set_cell(book(fake), sheet.name, 1, width, "Egen anteckning")
+    for row in range(2, 6):
+        fake.set_cell(book(fake), sheet.name, row, width, f"not om {sheet.values()[row][0]}")
+    fake.sort_rows(book(fake), sheet.name, first_row=2, column=0, reverse=True)
+    sheet.name = "Våra detaljplaner"  # a person renames the tab: the binding still finds it
+    order = [r["response_id"] for r in rows(fake)]
+
+    submit(mapp, comment="Ändrad", response_id=ids[2])
+    worker(mapp).run_once()
+
+    values = bound_sheet(fake).values()
+    assert [r["response_id"] for r in rows(fake)] == order  # no new row, order kept
+    assert values[1][width] == "Egen anteckning"
+    for row in values[2:]:
+        assert row[width] == f"not om {row[0]}"
+    edited = next(r for r in rows(fake) if r["response_id"] == ids[2])
+    assert edited["revision"] == 2 and "Ändrad" in edited.values()
+    assert [s.name for s in book(fake).sheets] == ["Blad1", "Detaljplan"]  # renamed back
+
+
+def test_a_persons_sheet_named_like_the_checklist_is_left_alone(
+    mapp: Flask, fake: FakeGraph
+) -> None:
+    fake.set_cell(book(fake), "Blad1", 0, 0, "Mina egna siffror")
+    book(fake).sheets[0].name = "DETALJPLAN"
+    submit(mapp)
+    worker(mapp).run_once()
+    assert [s.name for s in book(fake).sheets] == ["DETALJPLAN", "Detaljplan (2)"]
+    assert book(fake).sheets[0].values() == [["Mina egna siffror"]]
+    assert len(rows(fake)) == 1
+
+
+def test_parked_with_swedish_reasons_others_go_on(
+    tmp_path: Path, mapp: Flask, fake: FakeGraph
+) -> None:
+    book(fake, RONNEBY).granted = False
+    submit(mapp, org="ronneby")
+    mine = submit(mapp)
+    submit(mapp, org="karlshamn")
+    results = {r.target: r for r in worker(mapp).run_once()}
+    assert results["ronneby"].outcome == "parked"
+    assert "får inte skriva" in results["ronneby"].reason
+    assert "Sites.Selected" in results["ronneby"].reason
+    assert results["karlskrona"].outcome == "written"
+    assert results["karlshamn"].outcome == "written"  # the local workbook beside Graph
+    assert [r["response_id"] for r in rows(fake)] == [mine]
+
+    book(fake, RONNEBY).granted = True
+    del fake.books[(DRIVE, KARLSKRONA)]
+    submit(mapp)
+    results = {r.target: r for r in worker(mapp).run_once(force=True)}
+    assert results["ronneby"].outcome == "written"
+    assert results["karlskrona"].outcome == "parked"
+    assert "finns inte" in results["karlskrona"].reason
+
+
+def test_a_locked_workbook_is_retried_then_parked(mapp: Flask, fake: FakeGraph) -> None:
+    book(fake).locked = True
+    submit(mapp)
+    outcomes = []
+    for minutes in range(0, 200, 20):
+        results = worker(mapp, now=later(minutes)).run_once()
+        outcomes.append(results[0].outcome if results else None)
+    assert outcomes[0] == "failed" and "låst" in worker(mapp).run_once()[0].reason
+    assert "parked" in outcomes and outcomes.index("parked") == 7
+
+
+def test_bad_secret_parks_the_target(tmp_path: Path, fake: FakeGraph) -> None:
+    app = graph_app(tmp_path, fake, GRAPH_CLIENT_SECRET="fel")
+    submit(app)
+    result = worker(app).run_once()[0]
+    assert result.outcome == "parked"
+    assert "godtar inte appens inloggning" in result.reason and "AADSTS7000215" in result.reason
+
+
+def test_requests_per_pass_do_not_grow_with_responses(mapp: Flask, fake: FakeGraph) -> None:
+    for _ in range(2):
+        submit(mapp)
+    worker(mapp).run_once()  # creates the worksheet
+    calls = []
+    for count in (2, 40):
+        for _ in range(count):
+            submit(mapp)
+        before = len(fake.log)
+        worker(mapp).run_once()
+        calls.append(len(fake.log) - before)
+    # session, worksheets, key rows, owned columns, writes, close
+    assert calls[0] == calls[1] == 6
+    assert len(rows(fake)) == 44
