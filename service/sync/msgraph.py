@@ -14,6 +14,7 @@ until shortly before it expires. The policy, after Graph's throttling guidance:
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import urllib.parse
@@ -29,6 +30,7 @@ AUTHORITY_HOST = "https://login.microsoftonline.com"
 SCOPES = ["https://graph.microsoft.com/.default"]
 ATTEMPTS = 5
 BATCH_SIZE = 20  # Graph's limit of calls per $batch
+BATCH_CHARACTERS = 3_000_000  # JSON per $batch, under Graph's 4 MB request limit
 BACKOFF_SECONDS = 1.0  # doubled per attempt
 MAX_BACKOFF_SECONDS = 32.0
 MAX_RETRY_AFTER_SECONDS = 120.0
@@ -205,8 +207,17 @@ class GraphClient:
     def batch(self, calls: Sequence[Call], headers: dict[str, str] | None = None) -> list[Any]:
         """Every call's answer body, in order; each chunk of 20 runs in order (`dependsOn`)."""
         answers: list[Any] = []
-        for start in range(0, len(calls), BATCH_SIZE):
-            answers += self._chunk(list(calls[start : start + BATCH_SIZE]), headers or {})
+        chunk: list[Call] = []
+        characters = 0
+        for call in calls:
+            size = len(json.dumps(call.body)) if call.body is not None else 0
+            if chunk and (len(chunk) == BATCH_SIZE or characters + size > BATCH_CHARACTERS):
+                answers += self._chunk(chunk, headers or {})
+                chunk, characters = [], 0
+            chunk.append(call)
+            characters += size
+        if chunk:
+            answers += self._chunk(chunk, headers or {})
         return answers
 
     def _chunk(self, calls: list[Call], headers: dict[str, str]) -> list[Any]:

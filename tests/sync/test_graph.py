@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,21 @@ def test_hand_edits_survive_and_the_right_row_is_updated(mapp: Flask, fake: Fake
     edited = next(r for r in rows(fake) if r["response_id"] == ids[2])
     assert edited["revision"] == 2 and "Ändrad" in edited.values()
     assert [s.name for s in book(fake).sheets] == ["Blad1", "Detaljplan"]  # renamed back
+
+
+def test_a_copied_tab_is_not_written(mapp: Flask, fake: FakeGraph) -> None:
+    first = submit(mapp)
+    worker(mapp).run_once()
+    original = bound_sheet(fake)
+    copy = dataclasses.replace(
+        original, id="{COPY}", name="Detaljplan (2)", cells=dict(original.cells)
+    )
+    book(fake).sheets.insert(0, copy)  # Excel's "move or copy" keeps the key row
+    second = submit(mapp)
+    worker(mapp).run_once()
+    ids = [row[0] for row in original.values()[2:]]
+    assert ids == [first, second]
+    assert [row[0] for row in copy.values()[2:]] == [first]
 
 
 def test_a_persons_sheet_named_like_the_checklist_is_left_alone(

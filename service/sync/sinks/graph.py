@@ -261,7 +261,15 @@ def place(batches: list[SheetBatch], sheets: list[Worksheet]) -> list[Placement]
     names = SheetNames()
     for existing in sheets:
         names.claim(existing.name)
-    bound = {s.binding(): s for s in sheets if s.binding()}
+    bound: dict[str | None, Worksheet] = {}
+    for candidate in sheets:
+        key = candidate.binding()
+        kept = bound.get(key)
+        # A copied tab carries the binding too: the one named like the checklist, else the first.
+        titled = (_title(batches, key) or "").casefold()
+        named = candidate.name.casefold() == titled and (kept and kept.name.casefold()) != titled
+        if key and (kept is None or named):
+            bound[key] = candidate
     placements: list[Placement] = []
     for batch in batches:
         sheet = bound.get(batch.form_id)
@@ -284,6 +292,10 @@ def place(batches: list[SheetBatch], sheets: list[Worksheet]) -> list[Placement]
             continue
         placements.append(Placement(batch, names.claim(batch.title)))
     return placements
+
+
+def _title(batches: list[SheetBatch], form_id: str | None) -> str | None:
+    return next((b.title for b in batches if b.form_id == form_id), None)
 
 
 def sheet_calls(base: str, p: Placement, grid: list[list[Any]]) -> list[Any]:

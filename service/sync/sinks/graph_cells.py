@@ -23,7 +23,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 INTEGER_FORMAT = "0"
 GENERAL_FORMAT = "General"
 GAP_ROWS = 50  # written rows this close share one rectangle (nulls between them)
-MAX_CELLS = 20_000  # cells per range update, keeping a request well under Graph's 4 MB
+MAX_CELLS = 20_000  # cells per range update
+MAX_CHARACTERS = 1_000_000  # text per range update; a $batch carries at most a few (4 MB)
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ADDRESS = re.compile(r"^(?:.*!)?\$?([A-Z]+)\$?(\d+)")
 
@@ -105,14 +106,19 @@ def blocks(writes: dict[tuple[int, int], Any], managed: Sequence[int]) -> Iterat
         rows = sorted({r for r, c in writes if cols[0] <= c <= cols[-1]})
         if not rows:
             continue
-        group = [rows[0]]
+        size = {r: 0 for r in rows}
+        for (r, c), value in writes.items():
+            if cols[0] <= c <= cols[-1]:
+                size[r] += len(str(value)) + 8
+        group, characters = [rows[0]], size[rows[0]]
         for row in rows[1:]:
             too_far = row - group[-1] > GAP_ROWS
             too_big = (row - group[0] + 1) * len(cols) > MAX_CELLS
-            if too_far or too_big:
+            if too_far or too_big or characters + size[row] > MAX_CHARACTERS:
                 yield _block(writes, group[0], group[-1], cols)
-                group = []
+                group, characters = [], 0
             group.append(row)
+            characters += size[row]
         yield _block(writes, group[0], group[-1], cols)
 
 
