@@ -93,7 +93,7 @@ def credential(secret: str | None, certificate_path: str | None) -> str | dict[s
             raise ValueError(f"{certificate_path} ska innehålla både privat nyckel och certifikat")
         return {"private_key": pem[key_start:], "public_certificate": pem[cert_start:]}
     if secret:
-        return secret
+        return str(secret)
     raise ValueError("varken GRAPH_CLIENT_SECRET eller GRAPH_CERTIFICATE är satt")
 
 

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
 
 from service import create_app
+from service.sync.cli import sync
 from service.sync.models import OutboxEntry
 from tests.sync.graph_fake import FakeGraph, Workbook
+from tests.sync.graph_tls import self_signed
 from tests.sync.helpers import later, submit, worker
 
 DRIVE = "b!Q2xvdWQtZHJpdmUtaWQtZm9yLWthcmxza3JvbmE"
@@ -245,6 +248,10 @@ def test_parked_with_swedish_reasons_others_go_on(
     assert results["karlskrona"].outcome == "written"
     assert results["karlshamn"].outcome == "written"  # the local workbook beside Graph
     assert [r["response_id"] for r in rows(fake)] == [mine]
+    status = CliRunner().invoke(sync, ["--status"], obj=mapp).output
+    assert f"Ronneby kommun (ronneby): Excel i Microsoft 365 (delningslänken {SHARED})" in status
+    assert f"Karlskrona kommun (karlskrona): Excel i Microsoft 365 (enhet {DRIVE}" in status
+    assert "PARKERAD: Appen får inte skriva" in status
 
     book(fake, RONNEBY).granted = True
     del fake.books[(DRIVE, KARLSKRONA)]
@@ -272,6 +279,23 @@ def test_bad_secret_parks_the_target(tmp_path: Path, fake: FakeGraph) -> None:
     result = worker(app).run_once()[0]
     assert result.outcome == "parked"
     assert "godtar inte appens inloggning" in result.reason and "AADSTS7000215" in result.reason
+
+
+def test_a_certificate_instead_of_a_secret(tmp_path: Path, fake: FakeGraph) -> None:
+    key_pem, cert_pem = self_signed("checklistor-sync")
+    pem = tmp_path / "app.pem"
+    pem.write_bytes(key_pem + cert_pem)
+    fake.entra.certificate = cert_pem  # uploaded to the app registration
+    app = graph_app(tmp_path, fake, GRAPH_CLIENT_SECRET=None, GRAPH_CERTIFICATE=str(pem))
+    submit(app)
+    assert worker(app).run_once()[0].outcome == "written"
+    assert len(rows(fake)) == 1
+    fake.entra.certificate = self_signed()[1]  # another certificate: the assertion fails
+    (tmp_path / "b").mkdir()
+    other = graph_app(tmp_path / "b", fake, GRAPH_CLIENT_SECRET=None, GRAPH_CERTIFICATE=str(pem))
+    submit(other)
+    result = worker(other).run_once()[0]
+    assert result.outcome == "parked" and "AADSTS700027" in result.reason
 
 
 def test_requests_per_pass_do_not_grow_with_responses(mapp: Flask, fake: FakeGraph) -> None:
