@@ -13,6 +13,11 @@ tenth new ones, so rows are also found and rewritten in place. The per-minute wr
 quota pacing is set to 1,000,000 (SYNC_WRITES_PER_MINUTE) so it never slows the
 benchmark: against Google, 60 writes a minute would pace it, not the code. The fake runs
 in this process, so the seconds include its work.
+
+The same rounds then run against the Microsoft Graph fake (tests/sync/graph_fake.py):
+every organisation an Excel workbook in a drive, the real MSAL client-credentials flow
+over loopback TLS, workbook sessions and `$batch` (`--sinks google` or `--sinks microsoft`
+runs one of them).
 """
 
 from __future__ import annotations
@@ -36,13 +41,17 @@ from service import create_app, responses
 from service.models import Response
 from service.sync.batches import worksheet_titles
 from service.sync.worker import Worker
+from tests.sync.graph_fake import FakeGraph
 from tests.sync.sheets_fake import FakeSheets
 
 DEFAULT_SIZES = "500,5000"
+DEFAULT_SINKS = "google,microsoft"
+DRIVE = "b!YmVuY2gtZHJpdmU"
 
 
 @dataclass
 class Round:
+    sink: str
     name: str
     responses: int
     queue_seconds: float
@@ -52,16 +61,25 @@ class Round:
     per_kind: Counter[str]
 
 
-def make_app(tmp: Path, fake: FakeSheets) -> Flask:
+def make_app(tmp: Path, fake: FakeSheets | FakeGraph) -> Flask:
     """An app whose every organisation mirrors into its own spreadsheet in the fake."""
-    key_file = tmp / "service-account.json"
-    key_file.write_text(json.dumps(fake.key_file()))
+    settings: dict[str, object] = {}
+    if isinstance(fake, FakeGraph):
+        settings.update(fake.config(), SYNC_GRAPH_TIMEOUT=60)
+    else:
+        key_file = tmp / "service-account.json"
+        key_file.write_text(json.dumps(fake.key_file()))
+        settings.update(GOOGLE_CREDENTIALS=str(key_file), SYNC_WRITES_PER_MINUTE=1_000_000)
     lines = ["organisations:"]
     for slug, name in org_names().items():
-        fake.create(f"sheet-{slug}")
+        if isinstance(fake, FakeGraph):
+            fake.create(DRIVE, f"01{slug.upper()}")
+            spreadsheet = f"{{drive_id: '{DRIVE}', item_id: 01{slug.upper()}}}"
+        else:
+            fake.create(f"sheet-{slug}")
+            spreadsheet = f"{{google_key: sheet-{slug}}}"
         lines.append(
-            f"  - {{slug: {slug}, name: '{name}', kind: municipality,"
-            f" spreadsheet: {{google_key: sheet-{slug}}}}}"
+            f"  - {{slug: {slug}, name: '{name}', kind: municipality, spreadsheet: {spreadsheet}}}"
         )
     orgs = tmp / "organisations.yaml"
     orgs.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -75,8 +93,7 @@ def make_app(tmp: Path, fake: FakeSheets) -> Flask:
             "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
             "ORGANISATIONS": str(orgs),
             "FORMS_DIR": str(forms_dir),
-            "GOOGLE_CREDENTIALS": str(key_file),
-            "SYNC_WRITES_PER_MINUTE": 1_000_000,
+            **settings,
         }
     )
 
@@ -105,13 +122,19 @@ def queue(app: Flask, count: int, rng: random.Random, resubmit: int = 0) -> floa
 def request_kind(line: str) -> str:
     """ "POST /v4/spreadsheets/KEY/values:batchUpdate" -> "values:batchUpdate"."""
     method, _, path = line.partition(" ")
+    if path.startswith("/$batch"):
+        return "$batch"
+    if path.startswith("/drives/"):
+        rest = re.sub(r"^/drives/[^/]+/items/[^/]+/workbook/?", "", path.split("?")[0])
+        return rest.split("/")[0]
     rest = re.sub(r"^/v4/spreadsheets/[^/:]+/?", "", path)
     return rest or f"{method} metadata"
 
 
-def drain(app: Flask, fake: FakeSheets, name: str, count: int, queued: float) -> Round:
+def drain(app: Flask, fake: FakeSheets | FakeGraph, name: str, count: int, queued: float) -> Round:
     slept: list[float] = []
-    worker = Worker(app, google_adapter=fake.adapter(), sleep=slept.append)
+    adapter = fake.adapter() if isinstance(fake, FakeSheets) else None
+    worker = Worker(app, google_adapter=adapter, sleep=slept.append)
     before = len(fake.log)
     started = time.perf_counter()
     passes = 0
@@ -128,10 +151,29 @@ def drain(app: Flask, fake: FakeSheets, name: str, count: int, queued: float) ->
         print(f"  (the worker slept {sum(slept):.1f} s in pacing or backoff)")
     log = fake.log[before:]
     kinds = Counter(request_kind(line) for line in log)
-    return Round(name, count, queued, seconds, len(log), passes, kinds)
+    sink = "Microsoft 365" if isinstance(fake, FakeGraph) else "Google"
+    return Round(sink, name, count, queued, seconds, len(log), passes, kinds)
 
 
-def check_rows(app: Flask, fake: FakeSheets) -> tuple[int, int, int, int]:
+def grids(fake: FakeSheets | FakeGraph, slug: str, titles: dict[str, str]) -> dict[str, list]:
+    """Each checklist's worksheet values in an organisation's spreadsheet, by form id."""
+    if isinstance(fake, FakeGraph):
+        found = {}
+        for sheet in fake.books[(DRIVE, f"01{slug.upper()}")].sheets:
+            values = sheet.values()
+            for key in values[0] if values else []:
+                if str(key).startswith("form:"):
+                    found[str(key)[5:]] = values
+        return found
+    book = fake.spreadsheets[f"sheet-{slug}"]
+    return {
+        form_id: fake.values(book.key, title)
+        for form_id, title in titles.items()
+        if any(s.title == title for s in book.sheets)
+    }
+
+
+def check_rows(app: Flask, fake: FakeSheets | FakeGraph) -> tuple[int, int, int, int]:
     """(rows, duplicated, missing, stale) over every organisation's sheets."""
     catalogue = app.extensions["checklistor.forms"]
     titles = worksheet_titles(catalogue)
@@ -145,11 +187,7 @@ def check_rows(app: Flask, fake: FakeSheets) -> tuple[int, int, int, int]:
     seen: Counter[tuple[str, str, str]] = Counter()
     stale = 0
     for slug in org_names():
-        book = fake.spreadsheets[f"sheet-{slug}"]
-        for form_id, title in titles.items():
-            if not any(s.title == title for s in book.sheets):
-                continue
-            grid = fake.values(book.key, title)
+        for form_id, grid in grids(fake, slug, titles).items():
             keys = grid[0]
             id_col, rev_col = keys.index("response_id"), keys.index("revision")
             for row in grid[2:]:
@@ -163,9 +201,9 @@ def check_rows(app: Flask, fake: FakeSheets) -> tuple[int, int, int, int]:
     return sum(seen.values()), duplicated, missing, stale
 
 
-def run(size: int) -> list[Round]:
+def run(size: int, sink: str) -> list[Round]:
     rng = random.Random(size)
-    fake = FakeSheets().start()
+    fake = FakeGraph().start() if sink == "microsoft" else FakeSheets().start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             app = make_app(Path(tmp), fake)
@@ -179,7 +217,7 @@ def run(size: int) -> list[Round]:
         fake.stop()
     total = size + tenth
     print(
-        f"{total:>6} responses: {rows} rows in the sheets; duplicated {duplicated}, "
+        f"{sink:>9} {total:>6} responses: {rows} rows in the sheets; duplicated {duplicated}, "
         f"missing {missing}, at an older revision {stale} (target 0, 0, 0)"
     )
     return rounds
@@ -188,32 +226,43 @@ def run(size: int) -> list[Round]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"default {DEFAULT_SIZES}")
+    parser.add_argument("--sinks", default=DEFAULT_SINKS, help=f"default {DEFAULT_SINKS}")
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    sinks = [s.strip() for s in args.sinks.split(",") if s.strip()]
     print(
         "8 organisations, each its own spreadsheet; 3 checklists x 2 versions; "
-        "SYNC_WRITES_PER_MINUTE=1000000 (quota pacing off)"
+        "Google: SYNC_WRITES_PER_MINUTE=1000000 (quota pacing off)"
     )
-    results: dict[int, list[Round]] = {size: run(size) for size in sizes}
+    runs = {(sink, size): run(size, sink) for sink in sinks for size in sizes}
     print(
-        f"{'responses':>10} {'round':>7} {'written':>8} {'queue s':>8} {'sync s':>7} "
-        f"{'passes':>6} {'requests':>8} {'req/response':>12}  requests by kind"
+        f"{'sink':>13} {'responses':>10} {'round':>7} {'written':>8} {'queue s':>8} "
+        f"{'sync s':>7} {'passes':>6} {'requests':>8} {'req/response':>12}  requests by kind"
     )
-    for size, rounds in results.items():
+    for (_sink, size), rounds in runs.items():
         for r in rounds:
             kinds = ", ".join(f"{k} {n}" for k, n in sorted(r.per_kind.items()))
             print(
-                f"{size:>10,} {r.name:>7} {r.responses:>8} {r.queue_seconds:>8.1f} "
+                f"{r.sink:>13} {size:>10,} {r.name:>7} {r.responses:>8} {r.queue_seconds:>8.1f} "
                 f"{r.seconds:>7.2f} {r.passes:>6} {r.requests:>8} "
                 f"{r.requests / r.responses:>12.3f}  {kinds}"
             )
-    firsts = {size: rounds[0].requests for size, rounds in results.items()}
-    print(
-        "requests for the first pass by size: "
-        + ", ".join(f"{size:,}: {n}" for size, n in firsts.items())
-        + " (target: the same at every size)"
-    )
-    for size, rounds in results.items():
+    for sink in sinks:
+        firsts = {size: rounds[0].requests for (s, size), rounds in runs.items() if s == sink}
+        print(
+            f"{sink}: requests for the first pass by size: "
+            + ", ".join(f"{size:,}: {n}" for size, n in firsts.items())
+            + " (target: the same at every size)"
+        )
+    for (sink, size), rounds in runs.items():
+        if sink == "microsoft":
+            batches = rounds[0].per_kind["$batch"] - 3 * len(org_names())
+            if batches > 0:
+                print(
+                    f"  microsoft {size:,}: {batches} of them are extra $batch requests for "
+                    "writes past 20 calls or 3 MB (msgraph.BATCH_SIZE, BATCH_CHARACTERS)"
+                )
+            continue
         splits = rounds[0].per_kind["values:batchUpdate"] - len(org_names())
         if splits > 0:
             print(

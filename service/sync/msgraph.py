@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msal
+import msal.exceptions
 import requests
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -150,7 +151,10 @@ class GraphClient:
         self.requests_sent = 0
 
     def token(self) -> str:
-        result = self.app.acquire_token_for_client(scopes=SCOPES)
+        try:
+            result = self.app.acquire_token_for_client(scopes=SCOPES)
+        except msal.exceptions.MsalServiceError as exc:  # a 5xx from the sign-in
+            raise GraphAuthError("server_error", str(exc)) from None
         if "access_token" not in result:
             raise GraphAuthError(
                 str(result.get("error", "")), str(result.get("error_description", ""))

@@ -273,7 +273,17 @@ class FakeGraph:
                     self._send(200, entra.openid_configuration(fake.base_url))
                     return
                 if url.path == f"/{entra.tenant}/oauth2/v2.0/token":
-                    self._send(*entra.token(raw))
+                    fault = fake._take_fault(f"{method} {url.path}", ("503", "reset"))
+                    if fault and fault.kind == "reset":
+                        self._reset()
+                    elif fault:
+                        body = {
+                            "error": "temporarily_unavailable",
+                            "error_description": "AADSTS90033",
+                        }
+                        self._send(503, body, {"Retry-After": fault.retry_after or "1"})
+                    else:
+                        self._send(*entra.token(raw))
                     return
                 if not url.path.startswith("/v1.0/"):
                     self._send(404, _error(404, "BadRequest", "Invalid version."))

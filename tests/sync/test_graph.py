@@ -273,6 +273,18 @@ def test_a_locked_workbook_is_retried_then_parked(mapp: Flask, fake: FakeGraph) 
     assert "parked" in outcomes and outcomes.index("parked") == 7
 
 
+def test_sign_in_trouble_is_retried_not_parked(mapp: Flask, fake: FakeGraph) -> None:
+    submit(mapp)
+    fake.inject("503", match="/oauth2/v2.0/token", retry_after="0")
+    result = worker(mapp).run_once()[0]
+    assert result.outcome == "failed" and "inloggning svarar inte" in result.reason
+    assert "503" in result.reason
+    fake.inject("reset", match="/oauth2/v2.0/token")
+    result = worker(mapp, now=later(1)).run_once()[0]
+    assert result.outcome == "failed" and "nås inte" in result.reason
+    assert worker(mapp, now=later(2)).run_once()[0].outcome == "written"
+
+
 def test_bad_secret_parks_the_target(tmp_path: Path, fake: FakeGraph) -> None:
     app = graph_app(tmp_path, fake, GRAPH_CLIENT_SECRET="fel")
     submit(app)

@@ -159,6 +159,11 @@ class GraphSink:
         except GraphError as exc:
             raise self._classify(exc) from None
         except GraphAuthError as exc:
+            if exc.error in ("temporarily_unavailable", "server_error"):
+                raise TransientSyncError(
+                    f"Microsofts inloggning svarar inte just nu ({exc.description}); "
+                    "nytt försök senare."
+                ) from None
             raise PermanentSyncError(
                 "Microsoft godtar inte appens inloggning (CHECKLISTOR_GRAPH_CLIENT_SECRET eller "
                 f"CHECKLISTOR_GRAPH_CERTIFICATE): {exc.error}: {exc.description.splitlines()[0]}"
