@@ -59,7 +59,6 @@ class Worker:
         app: Flask,
         *,
         google_adapter: Any = None,
-        seams: dict[str, Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], dt.datetime] = utcnow,
         after_write: Callable[[str], None] | None = None,
@@ -69,7 +68,7 @@ class Worker:
         self.sessionmaker = app.extensions["checklistor.sessionmaker"]
         self.catalogue: Catalogue = app.extensions["checklistor.forms"]
         self.directory: Directory = app.extensions["checklistor.organisations"]
-        self.context = context(app, sleep=sleep, seams={"google": google_adapter, **(seams or {})})
+        self.context = context(app, sleep=sleep, seams={"google": google_adapter})
         self.sleep = sleep
         self.now = now
         self.after_write = after_write

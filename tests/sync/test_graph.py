@@ -310,6 +310,18 @@ def test_a_certificate_instead_of_a_secret(tmp_path: Path, fake: FakeGraph) -> N
     assert result.outcome == "parked" and "AADSTS700027" in result.reason
 
 
+def test_an_expired_session_is_retried_a_missing_workbook_parks() -> None:
+    from service.sync.msgraph import GraphError
+    from service.sync.sinks import PermanentSyncError, TransientSyncError
+    from service.sync.sinks.graph import GraphSettings, GraphSink
+
+    sink = GraphSink(None, GraphSettings(drive_id=DRIVE, item_id=KARLSKRONA), {})
+    expired = sink._classify(GraphError(404, "InvalidSessionReCreatable", "The session expired."))
+    assert isinstance(expired, TransientSyncError) and "session gick ut" in str(expired)
+    gone = sink._classify(GraphError(404, "itemNotFound", "The resource could not be found."))
+    assert isinstance(gone, PermanentSyncError) and KARLSKRONA in str(gone)
+
+
 def test_requests_per_pass_do_not_grow_with_responses(mapp: Flask, fake: FakeGraph) -> None:
     for _ in range(2):
         submit(mapp)

@@ -180,6 +180,10 @@ class GraphSink:
                 f"Appen får inte skriva i arbetsboken ({where}; {said}). Ge appen "
                 "Sites.Selected med skrivrätt på webbplatsen, eller Files.ReadWrite.All."
             )
+        if exc.code.startswith("InvalidSession") or exc.code == "SessionNotFound":
+            return TransientSyncError(
+                f"Arbetsbokens session gick ut under skrivningen ({said}); nytt försök senare."
+            )
         if exc.status == 404:
             return PermanentSyncError(
                 f"Arbetsboken finns inte ({where}; {said}). Kontrollera organisationsfilen, "
