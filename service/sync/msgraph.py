@@ -148,7 +148,6 @@ class GraphClient:
             instance_discovery=None if known else False,
             http_client=self.session,
         )
-        self.requests_sent = 0
 
     def token(self) -> str:
         try:
@@ -176,7 +175,6 @@ class GraphClient:
             last = attempt == ATTEMPTS
             sent = {"Authorization": f"Bearer {self.token()}", **(headers or {})}
             try:
-                self.requests_sent += 1
                 response = self.session.request(
                     method,
                     self.api_url + url,

@@ -336,3 +336,28 @@ def test_requests_per_pass_do_not_grow_with_responses(mapp: Flask, fake: FakeGra
     # session, worksheets, key rows, owned columns, writes, close
     assert calls[0] == calls[1] == 6
     assert len(rows(fake)) == 44
+
+
+def test_new_columns_are_inserted_before_peoples_columns(mapp: Flask, fake: FakeGraph) -> None:
+    from exports.columns import Column
+    from service.sync.kind import Context
+    from service.sync.mirror import RowUpdate, SheetBatch
+    from service.sync.sinks.graph import KIND
+
+    target = mapp.extensions["checklistor.organisations"].get("karlskrona").spreadsheet
+    sink = KIND.build(target.settings, "karlskrona", Context(mapp.config, Path(".")))
+    old = [Column("response_id", "Svarets id", "fixed"), Column("revision", "Version", "fixed")]
+    first = RowUpdate("r1", 1, {"response_id": "r1", "revision": 1})
+    sink.write([SheetBatch("Blad", old, [first], "blad")])
+    assert bound_sheet(fake, "blad").values()[0] == ["response_id", "revision", "form:blad"]
+    fake.set_cell(book(fake), "Blad", 1, 3, "Egen")
+    fake.set_cell(book(fake), "Blad", 2, 3, "min not")
+    new = [*old, Column("item:x", "9. Ny fråga", "answer", "x")]
+    update = RowUpdate("r1", 2, {"response_id": "r1", "revision": 2, "item:x": "=1+1"})
+    sink.write([SheetBatch("Blad", new, [update], "blad")])
+    assert bound_sheet(fake, "blad").values() == [
+        ["response_id", "revision", "item:x", "form:blad", ""],
+        ["Svarets id", "Version", "9. Ny fråga", "", "Egen"],
+        ["r1", 2, "=1+1", "", "min not"],
+    ]
+    assert not any(c.formula for c in bound_sheet(fake, "blad").cells.values())
