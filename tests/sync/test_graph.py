@@ -72,7 +72,12 @@ def book(fake: FakeGraph, item: str = KARLSKRONA) -> Workbook:
 
 
 def bound_sheet(fake: FakeGraph, form_id: str = "detaljplan", item: str = KARLSKRONA) -> Any:
-    sheets = [s for s in book(fake, item).sheets if f"form:{form_id}" in (s.values() or [[]])[0]]
+    binding = f"form:{form_id}"
+    sheets = [
+        s
+        for s in book(fake, item).sheets
+        if any(r == 0 and c.value == binding for (r, _), c in s.cells.items())
+    ]
     assert len(sheets) == 1, [s.name for s in book(fake, item).sheets]
     return sheets[0]
 
@@ -361,3 +366,24 @@ def test_new_columns_are_inserted_before_peoples_columns(mapp: Flask, fake: Fake
         ["r1", 2, "=1+1", "", "min not"],
     ]
     assert not any(c.formula for c in bound_sheet(fake, "blad").cells.values())
+
+
+def test_a_value_typed_far_below_is_not_read(mapp: Flask, fake: FakeGraph) -> None:
+    first = submit(mapp)
+    worker(mapp).run_once()
+    fake.set_cell(book(fake), "Detaljplan", 1_048_575, 0, "hoppsan")  # Ctrl+↓, then typing
+    second = submit(mapp)
+    assert worker(mapp).run_once()[0].outcome == "written"
+    cells = bound_sheet(fake).cells
+    assert [cells[(r, 0)].value for r in (2, 3)] == [first, second]
+    assert cells[(1_048_575, 0)].value == "hoppsan"
+    assert "A1:" in next(c for c in fake.calls if "usedRange" in c and "1:1" not in c)
+
+
+def test_sync_all_rebuilds_a_deleted_worksheet(mapp: Flask, fake: FakeGraph) -> None:
+    ids = [submit(mapp) for _ in range(3)]
+    worker(mapp).run_once()
+    book(fake).sheets = [s for s in book(fake).sheets if s.name != "Detaljplan"]
+    result = CliRunner().invoke(sync, ["--all"], obj=mapp)
+    assert result.exit_code == 0, result.output
+    assert sorted(r["response_id"] for r in rows(fake)) == sorted(ids)

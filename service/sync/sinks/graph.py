@@ -27,6 +27,9 @@ from service.sync.sinks import PermanentSyncError, Sink, TransientSyncError
 from service.sync.sinks.graph_cells import blocks, grid_of, letter
 
 BINDING = "form:"
+# Rows of the sync's own columns read at most: a value typed far below (one Ctrl+↓ away, at
+# row 1,048,576) is not read, while a real mirror stays far under it.
+MAX_READ_ROWS = 100_000
 LOCKED_PARK_AFTER = 8  # failed passes in a row (about 15 minutes of backoff) before parking
 
 
@@ -246,7 +249,13 @@ class GraphSink:
         grids = dict(zip([id(p) for p in found], self.client.batch(reads, session), strict=True))
         calls: list[Any] = []
         for p in placements:
-            calls += sheet_calls(base, p, grid_of(grids.get(id(p))))
+            grid = grid_of(grids.get(id(p)))
+            if len(grid) >= MAX_READ_ROWS:
+                raise PermanentSyncError(
+                    f"Kalkylbladet '{p.name}' har värden på rad {MAX_READ_ROWS:,} eller längre "
+                    "ned i synkens kolumner; så stora blad speglas inte. Ta bort värdena där."
+                )
+            calls += sheet_calls(base, p, grid)
         self.client.batch(calls, session)
         # Written; a session left open ends by itself after a few idle minutes.
         with contextlib.suppress(GraphError, requests.RequestException):
@@ -262,7 +271,7 @@ def _owned(p: Placement) -> str:
     keys = p.sheet.keys if p.sheet else []
     wanted = {c.key for c in p.batch.columns}
     known = [n for n, k in enumerate(keys) if k in wanted or str(k).startswith(BINDING)]
-    return f"A:{letter(max(known, default=0))}"
+    return f"A1:{letter(max(known, default=0))}{MAX_READ_ROWS}"
 
 
 def place(batches: list[SheetBatch], sheets: list[Worksheet]) -> list[Placement]:
