@@ -95,7 +95,7 @@ class FakeGraph:
             "SYNC_GRAPH_API_URL": f"{self.base_url}/v1.0",
             "SYNC_GRAPH_AUTHORITY_HOST": self.base_url,
             "SYNC_GRAPH_CA_BUNDLE": str(self.ca_bundle),
-            "SYNC_GRAPH_TIMEOUT": 1.5,
+            "SYNC_GRAPH_TIMEOUT": 4,  # short, yet long enough for a busy test machine
         }
 
     def inject(

@@ -138,7 +138,7 @@ def test_exactly_once_under_injected_faults(mapp: Flask, fake: FakeGraph) -> Non
     fake.inject("503", match="createSession", retry_after="2")
     fake.inject("429", match="usedRange", retry_after="7")  # inside a $batch
     fake.inject("reset", match="$batch")
-    fake.inject("slow", match="worksheets?", delay=2.5)
+    fake.inject("slow", match="worksheets?", delay=5)  # past the timeout
     sleeps: list[float] = []
     worker(mapp, sleep=sleeps.append).run_once()
     submit(mapp, comment="Ändrad", response_id=ids[1])
