@@ -143,6 +143,7 @@ def regional_workbook(
         org_names(orgs),
         selection,
         on_record=on_record,
+        expected=orgs.expectations(),
     )
 
 
