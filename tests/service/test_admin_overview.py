@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
+import openpyxl
 import pytest
 from flask import Flask
 
@@ -137,3 +139,23 @@ def test_an_organisation_cannot_see_the_overview_or_lists(
     browser = sign_in("ronneby")
     for url in ("/admin/", "/admin/planer?org=karlskrona&form=detaljplan"):
         assert browser.client.get(url).status_code == 404
+
+
+def test_the_download_uses_the_filters_shown_and_holds_what_it_says(
+    admin: Any, plans: dict[str, str]
+) -> None:
+    page = admin.client.get("/admin/?year=alla&stage=samrad").get_data(as_text=True)
+    assert "innehåller 1 inskickad checklista" in page  # Vämö park; the draft is not counted
+    url = re.search(r'href="(/admin/export\.xlsx[^"]*)"', page)
+    assert url and "stage=samrad" in url.group(1)
+    with admin.client.get(url.group(1).replace("&amp;", "&")) as reply:
+        data = reply.get_data()
+    assert reply.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    overview = [r for r in book["Översikt"].iter_rows(values_only=True)]
+    assert next(r for r in overview if r[0] == "Antal checklistor i urvalet")[1] == 1
+    assert next(r for r in overview if r[0] == "Skede")[1] == "Samråd"
+    assert [r[-1] for r in book["Detaljplan"].iter_rows(min_row=2, values_only=True)] == [
+        plans["vamo"]
+    ]
+    assert admin.client.get("/admin/export.xlsx?stage=okant").status_code == 400
