@@ -145,7 +145,7 @@ def test_the_download_uses_the_filters_shown_and_holds_what_it_says(
     admin: Any, plans: dict[str, str]
 ) -> None:
     page = admin.client.get("/admin/?year=alla&stage=samrad").get_data(as_text=True)
-    assert "innehåller 1 inskickad checklista" in page  # Vämö park; the draft is not counted
+    assert "innehåller 1 inskickad checklista." in page  # Vämö park; the draft is not counted
     url = re.search(r'href="(/admin/export\.xlsx[^"]*)"', page)
     assert url and "stage=samrad" in url.group(1)
     with admin.client.get(url.group(1).replace("&amp;", "&")) as reply:
