@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from exports.cells import BOLD, TITLE, WRAP, cell
-from exports.pages import print_setup, wrapped_lines
+from exports.pages import TEXT_CHARS_PER_UNIT, print_setup, wrapped_lines
 from forms import Form
 
 WIDTHS = (28.0, 90.0)
@@ -107,7 +107,7 @@ def write_about(
             for c, w in zip(row, WIDTHS, strict=False)
             if c is not None and c.alignment.wrap_text
         ]
-        lines = max((wrapped_lines(t, w) for t, w in texts), default=1)
+        lines = max((wrapped_lines(t, w, TEXT_CHARS_PER_UNIT) for t, w in texts), default=1)
         if lines > 1:
             ws.row_dimensions[number].height = 15 * lines + 2
         ws.append(row)

@@ -9,7 +9,13 @@ from openpyxl.utils import get_column_letter
 
 from exports.cells import TOP, WRAP, cell
 from exports.items import ItemInfo
-from exports.pages import LINE_HEIGHT, header_row, print_setup, wrapped_lines
+from exports.pages import (
+    LINE_HEIGHT,
+    TEXT_CHARS_PER_UNIT,
+    header_row,
+    print_setup,
+    wrapped_lines,
+)
 from exports.responsesheet import add_table
 from forms import Form
 
@@ -52,7 +58,10 @@ def write_codebook(
                 "Nej" if info.removed else "Ja",
                 " / ".join(info.earlier_wordings) or None,
             ]
-            lines = max(wrapped_lines(str(values[n] or ""), WIDTHS[n]) for n in (3, 4, 7))
+            lines = max(
+                wrapped_lines(str(values[n] or ""), WIDTHS[n], TEXT_CHARS_PER_UNIT)
+                for n in (3, 4, 7)
+            )
             ws.row_dimensions[rows + 2].height = LINE_HEIGHT * lines + 2
             ws.append(
                 [

@@ -17,15 +17,17 @@ from typing import Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from exports.cells import BOLD, SECTION_FILL, SMALL, TITLE, TOP, WRAP, cell
 from exports.items import ItemInfo, by_section
-from exports.pages import fit_width, header_row, print_setup, wrapped_lines
+from exports.pages import TEXT_CHARS_PER_UNIT, fit_width, header_row, print_setup, wrapped_lines
 from exports.tally import FormTally, mean, score, scored
 from forms import Form
 
 HEADER_ROW = 6
+COUNT_ALIGN = Alignment(horizontal="center", vertical="top")
 SCORE_FORMAT = "0.00"
 COUNT_HEADER = "antal svar"
 COUNTY = "Länet (medel av organisationerna)"
@@ -85,7 +87,8 @@ def write_heatmap(
         row += 1
         for info in items:
             question = info.question + (" (tas inte längre upp)" if info.removed else "")
-            ws.row_dimensions[row + 1].height = 15 * wrapped_lines(question, QUESTION_WIDTH) + 2
+            lines = wrapped_lines(question, QUESTION_WIDTH, TEXT_CHARS_PER_UNIT)
+            ws.row_dimensions[row + 1].height = 15 * lines + 2
             ws.append(
                 [
                     cell(ws, info.label, alignment=TOP),
@@ -107,9 +110,9 @@ def _scores(ws: Any, counters: Sequence[Any]) -> list[Any]:
     for counts in counters:
         value = score(counts)
         scores.append(value)
-        values.append(cell(ws, value, number_format=SCORE_FORMAT))
-        values.append(cell(ws, scored(counts) or None, font=SMALL))
-    values.append(cell(ws, mean(scores), font=BOLD, number_format=SCORE_FORMAT))
+        values.append(cell(ws, value, number_format=SCORE_FORMAT, alignment=TOP))
+        values.append(cell(ws, scored(counts) or None, font=SMALL, alignment=COUNT_ALIGN))
+    values.append(cell(ws, mean(scores), font=BOLD, number_format=SCORE_FORMAT, alignment=TOP))
     return values
 
 

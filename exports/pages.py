@@ -23,9 +23,14 @@ MAX_HEADER_LINES = 8
 A4 = 9  # the paper size code in SpreadsheetML
 
 
-def wrapped_lines(text: str, width: float) -> int:
+# Plain 11-point text fits about this many characters per unit of column width (the width
+# of a "0"); bold headers are counted at one per unit, to be safe.
+TEXT_CHARS_PER_UNIT = 1.15
+
+
+def wrapped_lines(text: str, width: float, chars_per_unit: float = 1.0) -> int:
     """How many lines `text` takes in a column `width` characters wide, wrapped at spaces."""
-    room = max(int(width) - 1, 1)
+    room = max(int(width * chars_per_unit) - 1, 1)
     lines, used = 1, 0
     for word in str(text).split():
         size = len(word)

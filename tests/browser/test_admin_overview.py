@@ -1,15 +1,12 @@
 """The region's analyst follows up: filters a year, opens a cell, opens a plan (keyboard only).
 
-Every page on the way passes the accessibility audit. With SCREENSHOT_DIR set, the
-overview is photographed for the README (see tests/browser/test_screenshots.py).
+Every page on the way passes the accessibility audit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 from tests.browser.audit import audit, fill_quickly
@@ -36,9 +33,7 @@ def submit_plan(signed_in: Any, catalogue: Any) -> str:
     return match.group(1)
 
 
-def test_admin_filters_a_year_opens_a_cell_and_a_plan(
-    catalogue: Any, signed_in: Any, tmp_path: Path
-) -> None:
+def test_admin_filters_a_year_opens_a_cell_and_a_plan(catalogue: Any, signed_in: Any) -> None:
     response_id = submit_plan(signed_in, catalogue)
     page = signed_in(ADMIN, viewport={"width": 1200, "height": 900})
     assert page.url.endswith("/admin/")
@@ -74,9 +69,3 @@ def test_admin_filters_a_year_opens_a_cell_and_a_plan(
     activate(page, f'a[href="/svar/{response_id}"]')
     audit(page, "a plan's read-only view for the admin")
     assert PLAN in page.locator("main").inner_text()
-
-    folder = os.environ.get("SCREENSHOT_DIR")
-    if folder:
-        page.goto("/admin/?year=alla")
-        page.set_viewport_size({"width": 1000, "height": 900})
-        page.locator("main").screenshot(path=str(Path(folder) / "oversikt.png"))

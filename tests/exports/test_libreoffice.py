@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -97,8 +98,9 @@ def test_eleven_responses_print_in_at_most_thirty_pages(
 ) -> None:
     records = eleven_responses(catalogue)
     path = tmp_path / "region.xlsx"
+    names = {**ORG_NAMES, "karlshamn": "Karlshamns kommun"}
     build_regional_workbook(
-        path, catalogue, lambda f: (r for r in records if r.form_id == f), ORG_NAMES
+        path, catalogue, lambda f: (r for r in records if r.form_id == f), names
     )
     result = convert(path, tmp_path, "pdf")
     assert result.returncode == 0, result.stderr
@@ -106,3 +108,13 @@ def test_eleven_responses_print_in_at_most_thirty_pages(
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     print(f"{pages} printed pages for 11 responses")
     assert 10 <= pages <= 30  # every sheet prints, within the budget (it was 162)
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:  # the README's picture of a printed heat map (needs pypdfium2 and Pillow)
+        pdfium = pytest.importorskip("pypdfium2")
+        document = pdfium.PdfDocument(str(tmp_path / "region.pdf"))
+        first = next(
+            n
+            for n in range(len(document))
+            if document[n].get_textpage().get_text_range().startswith("Detaljplan – poäng")
+        )
+        document[first].render(scale=1.6).to_pil().save(Path(folder) / "karta.png")
