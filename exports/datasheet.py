@@ -11,7 +11,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from exports.cells import DATE_FORMAT, DataCells, cell, local
+from exports.cells import BOLD, DataCells, cell, local
 from exports.columns import PLAN_NAME, reference
 from exports.items import ItemInfo
 from exports.pages import header_row, pages_for, print_setup
@@ -34,6 +34,12 @@ HEADERS = (
     "Poäng",
     "Kommentar",
 )
+# Excel's last row is 1,048,576: one for the header and one for the note that rows stop.
+MAX_ROWS = 1_048_576 - 2
+TOO_MANY = (
+    "Fler rader än Excel rymmer: fliken Data slutar här. Välj en kortare period eller färre "
+    "checklistor för att få med alla."
+)
 WIDTHS = (24.0, 28.0, 34.0, 16.0, 14.0, 12.0, 26.0, 8.0, 60.0, 11.0, 8.0, 40.0)
 _LABELS = dict(zip(ANSWER_CODES, ANSWER_LABELS, strict=True))
 
@@ -44,6 +50,7 @@ class DataSheet:
     def __init__(self, ws: Any, *, period: str = "") -> None:
         self.ws = ws
         self.rows = 0
+        self.cut = False  # more rows than a sheet holds were left out
         self._cell = DataCells(ws)
         for n, width in enumerate(WIDTHS, 1):
             ws.column_dimensions[get_column_letter(n)].width = width
@@ -85,10 +92,13 @@ class DataSheet:
             answer = answers.get(info.id) or {}
             if in_version is not None and info.id not in in_version and not answer:
                 continue
+            if self.rows >= MAX_ROWS:
+                self.cut = True
+                return
             value = answer.get("value")
             row = [
                 *(None if v is None else value_cell(v) for v in head),
-                cell(self.ws, day, number_format=DATE_FORMAT),
+                value_cell(day),  # a date: typed and formatted, its style looked up once
                 value_cell(info.section_title),
                 value_cell(info.label),
                 value_cell(info.question),
@@ -105,3 +115,5 @@ class DataSheet:
             add_table(self.ws, table_name, HEADERS, self.rows)
         else:
             self.ws.append([cell(self.ws, "Inga svar i urvalet.")])
+        if self.cut:
+            self.ws.append([cell(self.ws, TOO_MANY, font=BOLD)])

@@ -327,3 +327,17 @@ def test_organisation_workbook_has_only_its_own_submitted_rows(
     about = [c for row in rows(wb["Om arbetsboken"]) for c in row if c]
     assert any(str(c).startswith("Utkast ingår inte") for c in about)
     assert "version 1" in about
+
+
+def test_data_sheet_stops_at_excels_last_row_and_says_so(
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import exports.datasheet
+
+    monkeypatch.setattr(exports.datasheet, "MAX_ROWS", 10)  # as if a sheet held 12 rows
+    path = tmp_path / "cut.xlsx"
+    build_regional_workbook(path, catalogue, source(example()), ORG_NAMES)
+    data = rows(openpyxl.load_workbook(path)["Data"])
+    assert len(data) == 1 + 10 + 1
+    assert data[-1][0] == exports.datasheet.TOO_MANY
+    assert openpyxl.load_workbook(path)["Data"].tables["Data"].ref == "A1:L11"
