@@ -70,6 +70,8 @@ def write_responses(
 ) -> int:
     """Header, one row per record, an Excel table; returns the number of rows written.
 
+    `title` and `period` head every printed page.
+
     On paper the sheet shows the plans' details (metadata): the answers of many questions
     side by side cannot be read at any print size; they print from the Karta and Data
     sheets, and each response from its page in the service.
@@ -86,7 +88,7 @@ def write_responses(
     details = details or len(columns)
     print_setup(
         ws,
-        title=f"{title} – uppgifter om planerna (svaren: fliken Data)" if title else "",
+        title=title,
         period=period,
         pages_wide=pages_for(sum(c.width for c in columns[:details]), per_page=240),
         repeat_rows="1:1",

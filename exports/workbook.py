@@ -140,7 +140,7 @@ def build_regional_workbook(
             records,
             org_names,
             counted,
-            title=form.short_title,
+            title=f"{form.short_title} – uppgifter om planerna (svaren: fliken Data)",
             period=period,
         )
         summary.organisations.update(tally.orgs)
@@ -213,7 +213,7 @@ def build_org_workbook(
             records,
             org_names,
             lambda r, seen=seen: seen.add(r.form_version),  # type: ignore[misc]
-            title=f"{name}: {form.short_title}",
+            title=f"{name}: {form.short_title} – uppgifter om planerna",
         )
         versions_seen.append((form, sorted(seen)))
     write_about(
