@@ -5,8 +5,8 @@ Targets: the workbook takes at most 1.5 times the floor's seconds at every size,
 peak memory at 100,000 responses is within 1.5 times its peak at 10,000.
 
 The floor writes the same cell values (same records, same columns, labels and dates)
-into one write-only sheet per checklist and does nothing else: no styles, no guard, no
-tables, no overview or heat maps. Each size and each writer runs in a fresh process;
+into one write-only sheet per checklist and the same long rows into a Data sheet, and
+does nothing else: no styles, no guard, no tables, no overview or heat maps. Each size and each writer runs in a fresh process;
 peak memory is that process's ru_maxrss (resident set, interpreter and imports
 included), and its growth over the resident set just before writing starts. Both timed
 sections include making the synthetic records (the same generator, lazily). Seconds are
@@ -32,10 +32,15 @@ from openpyxl import Workbook
 
 from bench.synthetic import org_names, records, split, two_versions
 from exports.cells import local
-from exports.columns import FIXED_COLUMNS, RowMaker
+from exports.columns import RowMaker
+from exports.items import item_infos
 from exports.records import ResponseRecord
-from exports.workbook import build_regional_workbook
-from forms import Catalogue
+from exports.tally import ANSWER_CODES, POINTS
+from exports.tally import ANSWER_LABELS as LABELS
+from exports.workbook import build_regional_workbook, stage_labels
+from forms import Catalogue, Form
+
+ANSWER_LABELS = dict(zip(ANSWER_CODES, LABELS, strict=True))
 
 DEFAULT_SIZES = "1000,10000,100000"
 MODES = ("floor", "workbook")
@@ -51,31 +56,39 @@ def per_form(catalogue: Catalogue, size: int) -> dict[str, int]:
     return {f.id: n for f, n in zip(forms, split(size, len(forms)), strict=True)}
 
 
-def floor_rows(maker: RowMaker, source: Iterable[ResponseRecord]) -> Iterator[list[Any]]:
+def floor_rows(
+    maker: RowMaker, source: Iterable[ResponseRecord], data: list[list[Any]], long: LongRows
+) -> Iterator[list[Any]]:
     """The workbook's cell values, plainly: a label per code, real dates, Swedish time.
 
     Made from the raw record with the layout's columns looked up once, not through
-    RowMaker.values, so the floor carries none of the export's own per-row work.
+    RowMaker.values, so the floor carries none of the export's own per-row work. Each
+    record's rows of the long Data sheet are put into `data` on the way.
     """
     labels = maker._labels
     names = maker._org_names
-    plan = []
-    for column in maker.columns[len(FIXED_COLUMNS) :]:
-        plan.append((column.kind, column.field_id, labels.get(column.key, {}), column.value_type))
+    plan = [
+        (column.kind, column.key, column.field_id, labels.get(column.key, {}), column.value_type)
+        for column in maker.columns
+    ]
     for record in source:
         metadata = record.data["metadata"]
         answers = record.data["answers"]
-        row: list[Any] = [
-            record.id,
-            names.get(record.org, record.org),
-            "Inskickat",
-            local(record.submitted_at) if record.submitted_at else None,
-            local(record.updated_at),
-            record.revision,
-            record.form_version,
-        ]
-        for kind, field_id, choice, value_type in plan:
-            if kind == "meta":
+        fixed = {
+            "response_id": record.id,
+            "reference": record.id,
+            "org": names.get(record.org, record.org),
+            "status": "Inskickat",
+            "submitted_at": local(record.submitted_at) if record.submitted_at else None,
+            "updated_at": local(record.updated_at),
+            "revision": record.revision,
+            "form_version": record.form_version,
+        }
+        row: list[Any] = []
+        for kind, key, field_id, choice, value_type in plan:
+            if kind == "fixed":
+                row.append(fixed[key])
+            elif kind == "meta":
                 raw = metadata.get(field_id)
                 if raw and value_type == "date":
                     row.append(dt.date.fromisoformat(raw))
@@ -91,7 +104,39 @@ def floor_rows(maker: RowMaker, source: Iterable[ResponseRecord]) -> Iterator[li
                     row.append(choice.get(answer["value"], answer["value"]))
                 else:
                     row.append(answer["comment"] or None)
+        data.extend(long.rows(record, fixed["org"], fixed["updated_at"].date()))
         yield row
+
+
+class LongRows:
+    """The Data sheet's values for one checklist: one row per response and question."""
+
+    def __init__(self, form: Form, versions: list[Form]) -> None:
+        self.title = form.short_title
+        self.infos = item_infos(versions)
+        self.stages = stage_labels(versions)
+
+    def rows(self, record: ResponseRecord, org: str, day: dt.date) -> list[list[Any]]:
+        metadata = record.data["metadata"]
+        answers = record.data["answers"]
+        stage = self.stages.get(metadata.get("stage", ""))
+        head = [org, metadata.get("plan_name"), record.id, self.title, stage, day]
+        made = []
+        for info in self.infos:
+            answer = answers.get(info.id) or {}
+            value = answer.get("value")
+            made.append(
+                [
+                    *head,
+                    info.section_title,
+                    info.label,
+                    info.question,
+                    ANSWER_LABELS.get(value),
+                    POINTS.get(value),
+                    answer.get("comment") or None,
+                ]
+            )
+        return made
 
 
 def write_floor(
@@ -99,12 +144,20 @@ def write_floor(
 ) -> int:
     wb = Workbook(write_only=True)
     written = 0
+    data_ws = None
     for form in catalogue.current():
-        maker = RowMaker(catalogue.versions(form.id), names)
+        versions = catalogue.versions(form.id)
+        maker = RowMaker(versions, names)
         ws = wb.create_sheet(form.short_title)
+        data_ws = data_ws or wb.create_sheet("Data")
         ws.append([c.header for c in maker.columns])
-        for row in floor_rows(maker, records(catalogue, form.id, sizes[form.id])):
+        long = LongRows(form, versions)
+        data: list[list[Any]] = []
+        for row in floor_rows(maker, records(catalogue, form.id, sizes[form.id]), data, long):
             ws.append(row)
+            for values in data:
+                data_ws.append(values)
+            data.clear()
             written += 1
     wb.save(out)
     return written

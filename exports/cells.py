@@ -23,10 +23,16 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0%"
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
+# One font family throughout: Excel's default body font, named so every program uses it.
+FONT_NAME = "Calibri"
+BOLD = Font(name=FONT_NAME, bold=True)
+TITLE = Font(name=FONT_NAME, bold=True, size=14)
+QUIET = Font(name=FONT_NAME, italic=True, color="595959")  # "ej aktuellt", counts beside scores
+SMALL = Font(name=FONT_NAME, size=9, color="595959")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+QUIET_FILL = PatternFill("solid", fgColor="EDEDED")
+MISSING_FILL = PatternFill("solid", fgColor="FCE4D6")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 

@@ -7,32 +7,44 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from exports.cells import BOLD, HEADER_FILL, TOP, WRAP, cell
+from exports.cells import TOP, WRAP, cell
 from exports.items import ItemInfo
+from exports.pages import (
+    LINE_HEIGHT,
+    TEXT_CHARS_PER_UNIT,
+    header_row,
+    print_setup,
+    wrapped_lines,
+)
 from exports.responsesheet import add_table
 from forms import Form
 
 HEADERS = (
     "Checklista",
-    "Punkt",
-    "Punktens id",
+    "Nr",
+    "Frågans id",
     "Avsnitt",
     "Fråga",
     "Finns i versioner",
     "Ställs i senaste versionen",
     "Tidigare formulering",
 )
-WIDTHS = (24, 7, 24, 30, 60, 12, 12, 50)
+WIDTHS = (18, 5, 20, 26, 60, 11, 12, 40)
 
 
 def write_codebook(
-    ws: Any, table_name: str, checklists: Sequence[tuple[Form, Sequence[ItemInfo]]]
+    ws: Any,
+    table_name: str,
+    checklists: Sequence[tuple[Form, Sequence[ItemInfo]]],
+    *,
+    period: str = "",
 ) -> int:
     """One row per item per checklist (newest form version first in each); returns rows."""
     for n, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
-    ws.append([cell(ws, h, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for h in HEADERS])
+    print_setup(ws, title="Frågor i checklistorna", period=period, repeat_rows="1:1")
+    header_row(ws, 1, HEADERS, WIDTHS)
     rows = 0
     for form, infos in checklists:
         for info in infos:
@@ -46,8 +58,16 @@ def write_codebook(
                 "Nej" if info.removed else "Ja",
                 " / ".join(info.earlier_wordings) or None,
             ]
+            lines = max(
+                wrapped_lines(str(values[n] or ""), WIDTHS[n], TEXT_CHARS_PER_UNIT)
+                for n in (3, 4, 7)
+            )
+            ws.row_dimensions[rows + 2].height = LINE_HEIGHT * lines + 2
             ws.append(
-                [cell(ws, v, alignment=WRAP if n in (4, 7) else TOP) for n, v in enumerate(values)]
+                [
+                    cell(ws, v, alignment=WRAP if n in (3, 4, 7) else TOP)
+                    for n, v in enumerate(values)
+                ]
             )
             rows += 1
     if rows:

@@ -1,27 +1,34 @@
 """One column layout per checklist across all its versions, shared by every writer.
 
-Worked example: version 1 has items a, b, c; version 2 drops b and adds d.
-The layout is the fixed columns, then metadata, then per item an answer and a comment
-column in the newest version's order, then items no longer asked:
+The mirror, the organisation's own download and the region's sheet per checklist all use
+it. Worked example: version 1 has items a, b, c; version 2 drops b and adds d after a:
 
-    ... | a | a (kommentar) | c | c (kommentar) | d | d (kommentar) | b | b (kommentar)
+    Organisation | Planens namn | Referens | Status | ... (other metadata) ...
+    | 1. a | Kommentar 1 | 2. d | Kommentar 2 | 3. c | Kommentar 3
+    | 2. b (tas inte längre upp) | Kommentar 2 (tas inte längre upp) | Svarets id
 
-with b marked `removed`. A response on version 1 fills a, b, c; on version 2, a, c, d.
-Keys are stable (`item:a`, `comment:a`, `meta:plan_name`), so a writer that must keep an
-existing sheet's column order finds columns by key and appends new keys at the end.
+Metadata first (organisation and plan name leading, so a sheet can freeze them), then the
+questions in the newest version's order, then questions no longer asked with the number
+and wording they last had, and the response id last. A response on version 1 fills a, b,
+c; on version 2, a, d, c. Keys are stable (`item:a`, `comment:a`, `meta:plan_name`), so a
+writer that must keep an existing sheet's column order finds columns by key and appends
+new keys at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from exports.pages import fit_width
 from exports.records import ResponseRecord
 from forms import Form
 
 STATUS_LABELS = {"draft": "Utkast", "submitted": "Inskickat"}
+NO_LONGER_ASKED = "(tas inte längre upp)"
+PLAN_NAME = "plan_name"  # the metadata field that names the plan
 
 
 @dataclass(frozen=True)
@@ -32,24 +39,97 @@ class Column:
     field_id: str = ""  # metadata field or item id behind the column
     value_type: str = "text"  # "text", "date", "datetime", "integer" or "multichoice"
     removed: bool = False  # the item or field is no longer asked in the newest version
-    width: int = 16  # a sensible width in characters for .xlsx writers
+    width: float = 16  # a width in characters that shows the header and the values
 
 
-FIXED_COLUMNS: tuple[Column, ...] = (
-    Column("response_id", "Svarets id", "fixed", width=34),
-    Column("org", "Organisation", "fixed", width=28),
+ORG = Column("org", "Organisation", "fixed", width=24)
+# A reference like DP-2026-0007 needs 14; the response id standing in for it needs 34.
+REFERENCE = Column("reference", "Referens", "fixed", width=34)
+LEADING: tuple[Column, ...] = (
     Column("status", "Status", "fixed", width=11),
-    Column("submitted_at", "Inskickat", "fixed", value_type="datetime", width=18),
-    Column("updated_at", "Senast ändrad", "fixed", value_type="datetime", width=18),
+    Column("submitted_at", "Inskickat", "fixed", value_type="datetime", width=17),
+    Column("updated_at", "Senast ändrad", "fixed", value_type="datetime", width=17),
     Column("revision", "Version av svaret", "fixed", value_type="integer", width=10),
-    Column("form_version", "Checklistans version", "fixed", value_type="integer", width=10),
+    Column("form_version", "Checklistans version", "fixed", value_type="integer", width=14),
 )
+RESPONSE_ID = Column("response_id", "Svarets id", "fixed", width=34)
+FIXED_COLUMNS: tuple[Column, ...] = (ORG, REFERENCE, *LEADING, RESPONSE_ID)
 
 _FIELD_VALUE_TYPES = {"date": "date", "integer": "integer", "multichoice": "multichoice"}
+# Widths by value type: a date or a time always shows in full (never "###").
+_TYPE_WIDTHS = {"date": 12, "datetime": 17, "integer": 10}
+
+
+def reference(record: ResponseRecord) -> str:
+    """The plan's reference number; until plans have their own, the response id."""
+    return record.id
 
 
 def _newest_first(versions: Sequence[Form]) -> list[Form]:
     return sorted(versions, key=lambda f: f.version, reverse=True)
+
+
+def _fitted(column: Column) -> Column:
+    """The column widened to show its header's longest word and its values' type in full."""
+    width = max(column.width, _TYPE_WIDTHS.get(column.value_type, 0))
+    return replace(column, width=fit_width(column.header, width))
+
+
+def _meta_columns(newest: Form, older: Sequence[Form]) -> list[Column]:
+    columns: list[Column] = []
+    seen: set[str] = set()
+    for form in (newest, *older):
+        for spec in form.metadata:
+            if spec.id in seen:
+                continue
+            seen.add(spec.id)
+            removed = form is not newest
+            columns.append(
+                Column(
+                    f"meta:{spec.id}",
+                    spec.label + (f" {NO_LONGER_ASKED}" if removed else ""),
+                    "meta",
+                    spec.id,
+                    _FIELD_VALUE_TYPES.get(spec.type, "text"),
+                    removed,
+                    40 if spec.type == "textarea" else 30 if spec.id == PLAN_NAME else 20,
+                )
+            )
+    return columns
+
+
+def _item_columns(newest: Form, older: Sequence[Form]) -> list[Column]:
+    asked: list[Column] = []
+    dropped: list[Column] = []
+    seen: set[str] = set()
+    for form in (newest, *older):
+        for number, item in enumerate(form.items, 1):
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+            removed = form is not newest
+            suffix = f" {NO_LONGER_ASKED}" if removed else ""
+            (dropped if removed else asked).extend(
+                (
+                    Column(
+                        f"item:{item.id}",
+                        f"{number}. {item.question}{suffix}",
+                        "answer",
+                        item.id,
+                        removed=removed,
+                        width=26,
+                    ),
+                    Column(
+                        f"comment:{item.id}",
+                        f"Kommentar {number}{suffix}",
+                        "comment",
+                        item.id,
+                        removed=removed,
+                        width=40,
+                    ),
+                )
+            )
+    return asked + dropped
 
 
 def layout(versions: Sequence[Form]) -> list[Column]:
@@ -57,52 +137,16 @@ def layout(versions: Sequence[Form]) -> list[Column]:
     if not versions:
         raise ValueError("layout needs at least one form version")
     newest, *older = _newest_first(versions)
-    columns = list(FIXED_COLUMNS)
+    meta = _meta_columns(newest, older)
+    name = [c for c in meta if c.field_id == PLAN_NAME and not c.removed]
+    rest = [c for c in meta if c not in name]
+    columns = [ORG, *name, REFERENCE, *LEADING, *rest, *_item_columns(newest, older), RESPONSE_ID]
+    return [_fitted(c) for c in columns]
 
-    seen_fields: set[str] = set()
-    for form in (newest, *older):
-        for spec in form.metadata:
-            if spec.id in seen_fields:
-                continue
-            seen_fields.add(spec.id)
-            removed = form is not newest
-            header = spec.label + (" (tas inte längre upp)" if removed else "")
-            columns.append(
-                Column(
-                    f"meta:{spec.id}",
-                    header,
-                    "meta",
-                    spec.id,
-                    _FIELD_VALUE_TYPES.get(spec.type, "text"),
-                    removed,
-                    40 if spec.type == "textarea" else 20,
-                )
-            )
 
-    seen_items: set[str] = set()
-    number = 0
-    for form in (newest, *older):
-        for item in form.items:
-            if item.id in seen_items:
-                continue
-            seen_items.add(item.id)
-            removed = form is not newest
-            if not removed:
-                number += 1
-            prefix = "Tas inte längre upp" if removed else f"{number}"
-            header = f"{prefix}. {item.question}"
-            columns.append(Column(f"item:{item.id}", header, "answer", item.id, removed=removed))
-            columns.append(
-                Column(
-                    f"comment:{item.id}",
-                    f"Kommentar {prefix.lower() if removed else prefix}",
-                    "comment",
-                    item.id,
-                    removed=removed,
-                    width=40,
-                )
-            )
-    return columns
+def frozen_columns(columns: Sequence[Column]) -> int:
+    """How many leading columns identify a row (organisation, and the plan's name if asked)."""
+    return 2 if len(columns) > 1 and columns[1].field_id == PLAN_NAME else 1
 
 
 def _labels(versions: Sequence[Form]) -> dict[str, dict[str, str]]:
@@ -135,6 +179,7 @@ class RowMaker:
         answers = data.get("answers") or {}
         values: dict[str, Any] = {
             "response_id": record.id,
+            "reference": reference(record),
             "org": self._org_names.get(record.org, record.org),
             "status": STATUS_LABELS.get(record.status, record.status),
             "submitted_at": record.submitted_at,

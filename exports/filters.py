@@ -26,6 +26,8 @@ class ExportFilter:
     orgs: frozenset[str] = frozenset()
     forms: frozenset[str] = frozenset()
     with_drafts: bool = False
+    # Stage codes (the metadata field `stage`); matched in Python, not in SQL.
+    stages: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -57,14 +59,23 @@ class ExportFilter:
             return False
         if not (self.includes_org(record.org) and self.includes_form(record.form_id)):
             return False
+        if not self.includes_stage(record):
+            return False
         moment = dated(record)
         since, before = self.since, self.before
         return (since is None or moment >= since) and (before is None or moment < before)
 
+    def includes_stage(self, record: ResponseRecord) -> bool:
+        return not self.stages or stage_of(record) in self.stages
+
     def describe(
-        self, org_names: Mapping[str, str], form_titles: Mapping[str, str]
+        self,
+        org_names: Mapping[str, str],
+        form_titles: Mapping[str, str],
+        stage_labels: Mapping[str, str] | None = None,
     ) -> list[tuple[str, str]]:
         """(label, value) lines in Swedish for the overview sheet."""
+        stage_labels = stage_labels or {}
         period = "Alla datum"
         if self.date_from or self.date_to:
             start = self.date_from.isoformat() if self.date_from else "början"
@@ -73,12 +84,28 @@ class ExportFilter:
         orgs = ", ".join(org_names.get(o, o) for o in sorted(self.orgs)) or "Alla"
         forms = ", ".join(form_titles.get(f, f) for f in sorted(self.forms)) or "Alla"
         drafts = "Inskickade svar och utkast" if self.with_drafts else "Endast inskickade svar"
-        return [
+        lines = [
             ("Period", period),
             ("Organisationer", orgs),
             ("Checklistor", forms),
             ("Svar", drafts),
         ]
+        if self.stages:
+            lines.append(("Skede", ", ".join(stage_labels.get(s, s) for s in sorted(self.stages))))
+        return lines
+
+
+def year_period(year: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """(first day, last day) of a calendar year; (None, None) for every year."""
+    if year is None:
+        return None, None
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def stage_of(record: ResponseRecord) -> str | None:
+    """The stage code the response is for (its metadata field `stage`), if any."""
+    stage = ((record.data or {}).get("metadata") or {}).get("stage")
+    return str(stage) if stage else None
 
 
 def dated(record: ResponseRecord) -> dt.datetime:

@@ -15,8 +15,9 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from exports.cells import BOLD, HEADER_FILL, SECTION_FILL, WRAP, DataCells, cell, local
-from exports.columns import Column, RowMaker
+from exports.columns import Column, RowMaker, frozen_columns
 from exports.guard import clean_text
+from exports.pages import header_row, pages_for, print_setup
 from exports.records import ResponseRecord
 from exports.sheetnames import unique_headers
 from forms import Form
@@ -63,20 +64,42 @@ def write_responses(
     records: Iterable[ResponseRecord],
     org_names: Mapping[str, str],
     on_record: Callable[[ResponseRecord], None] | None = None,
+    *,
+    title: str = "",
+    period: str = "",
 ) -> int:
-    """Header, one row per record, an Excel table; returns the number of rows written."""
+    """Header, one row per record, an Excel table; returns the number of rows written.
+
+    `title` and `period` head every printed page.
+
+    On paper the sheet shows the plans' details (metadata): the answers of many questions
+    side by side cannot be read at any print size; they print from the Karta and Data
+    sheets, and each response from its page in the service.
+    """
     maker = RowMaker(versions, dict(org_names))
     columns = maker.columns
     headers = headers_for(columns)
-    # Column widths and panes go into the sheet's head: set them before the first row.
+    # Column widths, panes and print set-up go into the sheet's head: before the first row.
     for n, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(n)].width = column.width
-    ws.freeze_panes = "B2"
-    ws.append(
-        [
-            cell(ws, h, font=BOLD, fill=SECTION_FILL if c.removed else HEADER_FILL, alignment=WRAP)
-            for h, c in zip(headers, columns, strict=True)
-        ]
+    frozen = frozen_columns(columns)
+    ws.freeze_panes = f"{get_column_letter(frozen + 1)}2"
+    details = next((n for n, c in enumerate(columns) if c.kind in ("answer", "comment")), 0)
+    details = details or len(columns)
+    print_setup(
+        ws,
+        title=title,
+        period=period,
+        pages_wide=pages_for(sum(c.width for c in columns[:details]), per_page=240),
+        repeat_rows="1:1",
+        repeat_cols=f"A:{get_column_letter(frozen)}",
+    )
+    header_row(
+        ws,
+        1,
+        headers,
+        [c.width for c in columns],
+        [SECTION_FILL if c.removed else HEADER_FILL for c in columns],
     )
     # Only long-text columns get a style: styling every cell costs more than writing it.
     wrap = [WRAP if c.width >= WIDE else None for c in columns]
@@ -97,4 +120,5 @@ def write_responses(
         add_table(ws, table_name, headers, count)
     else:
         ws.append([cell(ws, NOTHING_HERE, font=BOLD)])
+    ws.print_area = f"A1:{get_column_letter(details)}{count + 1}"  # a defined name: set last
     return count

@@ -3,28 +3,30 @@
 Memory grows with organisations × items, never with the number of responses: each
 record is counted as it streams past on its way into the checklist's sheet.
 
-Shares: the overview shows each option's share of all answers given (the four add up to
-100 %). The heat map shows the share of *Ja* among Ja, Delvis and Nej, because the region
-agreed that *Ej aktuellt* is not a failure. Worked example, one organisation, one item:
-answers Ja, Ja, Nej, Ej aktuellt -> overview Ja 50 %, Nej 25 %, Ej aktuellt 25 %;
-heat map 2 / 3 = 67 %.
+Score: Ja = 1, Delvis = ½, Nej = 0, and *Ej aktuellt* is left out (the region agreed it is
+not a failure); a score is the mean over the answers behind it. Worked example, one
+organisation, one item, answers Ja, Delvis, Nej, Ej aktuellt -> (1 + ½ + 0) / 3 = 0.5 from
+3 answers. The county's score is the mean of the organisations' scores, so an organisation
+with many plans counts once: Karlskrona 1.0 (from 4 answers) and Ronneby 0.0 (from 1) ->
+county 0.5, not 0.8.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from exports.filters import stage_of
 from exports.items import ItemInfo
 from exports.records import ResponseRecord
 from forms import ANSWER_SCALE
 
 ANSWER_CODES: tuple[str, ...] = tuple(c.value for c in ANSWER_SCALE)
 ANSWER_LABELS: tuple[str, ...] = tuple(c.label for c in ANSWER_SCALE)
-_COUNTED_FOR_JA = ("ja", "delvis", "nej")
+POINTS = {"ja": 1.0, "delvis": 0.5, "nej": 0.0}  # "ej_aktuellt" is left out
 K = TypeVar("K")
 
 
@@ -33,6 +35,7 @@ class OrgTally:
     submitted: int = 0
     drafts: int = 0
     latest: dt.datetime | None = None  # latest submission (a revision's time), naive UTC
+    latest_stage: str | None = None  # the stage code of that latest submission
     answers: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -40,16 +43,21 @@ class OrgTally:
         return self.submitted + self.drafts
 
 
-def shares(counts: Counter[str]) -> list[float | None]:
-    """Each answer option's share of all answers, in scale order; None when nothing answered."""
-    total = sum(counts[c] for c in ANSWER_CODES)
-    return [counts[c] / total if total else None for c in ANSWER_CODES]
+def scored(counts: Counter[str]) -> int:
+    """How many answers a score rests on (Ja, Delvis and Nej)."""
+    return sum(counts[c] for c in POINTS)
 
 
-def ja_share(counts: Counter[str]) -> float | None:
-    """Share of Ja among Ja, Delvis and Nej; None when there is none of them."""
-    total = sum(counts[c] for c in _COUNTED_FOR_JA)
-    return counts["ja"] / total if total else None
+def score(counts: Counter[str]) -> float | None:
+    """The mean score of the answers (Ja 1, Delvis ½, Nej 0); None when none of them."""
+    total = scored(counts)
+    return sum(counts[c] * p for c, p in POINTS.items()) / total if total else None
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    """The mean of the values that exist; None when none does."""
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
 
 
 class FormTally:
@@ -60,7 +68,7 @@ class FormTally:
         self.orgs: dict[str, OrgTally] = {}
         self.items: dict[tuple[str, str], Counter[str]] = {}
         self.sections: dict[str, Counter[str]] = {}
-        self.all_items: dict[str, Counter[str]] = {}
+        self.org_sections: dict[tuple[str, str], Counter[str]] = {}
 
     @property
     def responses(self) -> int:
@@ -76,6 +84,7 @@ class FormTally:
             org.submitted += 1
             if org.latest is None or record.updated_at > org.latest:
                 org.latest = record.updated_at
+                org.latest_stage = stage_of(record)
         else:
             org.drafts += 1
         answers = (record.data or {}).get("answers") or {}
@@ -86,14 +95,16 @@ class FormTally:
                 continue
             org.answers[value] += 1
             _count(self.items, (record.org, item_id), value)
-            _count(self.all_items, item_id, value)
             _count(self.sections, section, value)
+            _count(self.org_sections, (record.org, section), value)
 
-    def ja_share(self, item_id: str, org: str | None = None) -> float | None:
-        """The heat map's cell: one organisation's, or (org None) everyone's share of Ja."""
-        if org is None:
-            return ja_share(self.all_items.get(item_id, Counter()))
-        return ja_share(self.items.get((org, item_id), Counter()))
+    def item(self, org: str, item_id: str) -> Counter[str]:
+        """One organisation's answers to one item."""
+        return self.items.get((org, item_id)) or Counter()
+
+    def section(self, org: str, section_id: str) -> Counter[str]:
+        """One organisation's answers to the items of one section."""
+        return self.org_sections.get((org, section_id)) or Counter()
 
 
 def _count(table: dict[K, Counter[str]], key: K, value: str) -> None:

@@ -39,7 +39,10 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
         )
     except DefinitionError as exc:
         raise StartupError(str(exc)) from None
-    app.extensions["checklistor.organisations"] = load_directory(config.organisations_path(app))
+    app.extensions["checklistor.organisations"] = load_directory(
+        config.organisations_path(app),
+        {form.id for form in app.extensions["checklistor.forms"].current()},
+    )
 
     db.init_app(app, check_schema=check_schema)
     csrf.init_app(app)

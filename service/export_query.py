@@ -46,7 +46,7 @@ def _filtered(stmt: Select[Any], selection: ExportFilter) -> Select[Any]:
 
 
 def count(db: Session, selection: ExportFilter) -> int:
-    """How many responses the selection holds (for a progress bar)."""
+    """How many responses the selection holds (for a progress bar; a stage is not counted in)."""
     stmt = _filtered(select(func.count()).select_from(Response), selection)
     return int(db.scalar(stmt) or 0)
 
@@ -107,7 +107,7 @@ def records(
             # Response.submitted_at is the latest submission, i.e. this revision's time.
             version, data = rev_version, rev_data
             updated, submitted = submitted, first or submitted
-        yield ResponseRecord(
+        record = ResponseRecord(
             id=rid,
             org=org,
             form_id=fid,
@@ -118,6 +118,8 @@ def records(
             submitted_at=submitted,
             data=data or {},
         )
+        if selection.includes_stage(record):  # the stage lives in JSON: checked here, not in SQL
+            yield record
 
 
 def org_names(orgs: Directory) -> dict[str, str]:
@@ -141,6 +143,7 @@ def regional_workbook(
         org_names(orgs),
         selection,
         on_record=on_record,
+        expected=orgs.expectations(),
     )
 
 

@@ -15,7 +15,7 @@ from flask import Blueprint, render_template, request, send_file
 from flask import Response as FlaskResponse
 
 from exports.filters import ExportFilter, FilterError, parse_date
-from service import export_query
+from service import export_query, followup
 from service.access import admin_required, current_org, directory, org_required
 from service.catalogue import current_catalogue
 from service.db import get_db
@@ -38,12 +38,16 @@ def _selection() -> ExportFilter:
     catalogue = current_catalogue()
     if any(f not in catalogue for f in forms):
         raise FilterError("Checklistan du valde finns inte. Ladda om sidan och välj igen.")
+    stages = frozenset(s for s in args.getlist("stage") if s)
+    if not stages <= followup.all_stages(catalogue).keys():
+        raise FilterError("Skedet du valde finns inte. Välj ett skede i listan.")
     return ExportFilter(
         parse_date(args.get("from"), "Från och med-datumet"),
         parse_date(args.get("to"), "Till och med-datumet"),
         orgs,
         forms,
         args.get("drafts") == "1",
+        stages,
     )
 
 
@@ -65,6 +69,7 @@ def _form_page(error: str | None = None) -> tuple[str, int]:
         "downloads/regional.html",
         organisations=list(directory()),
         forms=catalogue.current(),
+        stages=followup.all_stages(catalogue),
         args=request.args,
         error=error,
     ), (400 if error else 200)

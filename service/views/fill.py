@@ -17,6 +17,7 @@ from service.db import get_db
 from service.errors import fail
 from service.i18n import N_
 from service.models import Response
+from service.organisations import Organisation
 
 bp = Blueprint("fill", __name__)
 
@@ -217,8 +218,18 @@ def receipt(response_id: str, revision: int) -> str:
     if submitted is None:
         fail(404)
     return render_template(
-        "fill/receipt.html", response=response, form=form_for(response), revision=submitted
+        "fill/receipt.html",
+        response=response,
+        form=form_for(response),
+        revision=submitted,
+        sheet_url=google_sheet_url(current_org()),
     )
+
+
+def google_sheet_url(org: Organisation) -> str | None:
+    """The organisation's Google Sheet, when its mirror is one (a local file has no link)."""
+    key = getattr(org.spreadsheet.settings, "google_key", None) if org.spreadsheet else None
+    return f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
 
 
 @bp.route("/svar/<response_id>")

@@ -75,16 +75,37 @@ def test_the_workbook_applies_the_filter(tmp_path: Path, catalogue: Catalogue) -
     )
     assert summary.per_form == {"detaljplan": 2}
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Översikt", "Karta Detaljplan", "Detaljplan", "Frågor"]
-    assert [r[0] for r in rows(wb["Detaljplan"])[1:]] == ["feb1", "draft"]
+    assert wb.sheetnames == [
+        "Översikt",
+        "Karta Detaljplan",
+        "Detaljplan",
+        "Data",
+        "Frågor",
+        "Om arbetsboken",
+    ]
+    assert [r[-1] for r in rows(wb["Detaljplan"])[1:]] == ["feb1", "draft"]
     overview = wb["Översikt"]
     assert find_row(overview, "Period")[1] == "2026-02-01 – i dag"
     assert find_row(overview, "Organisationer")[1] == "Karlskrona kommun, Olofströms kommun"
     assert find_row(overview, "Checklistor")[1] == "Detaljplan"
     assert find_row(overview, "Svar")[1] == "Inskickade svar och utkast"
-    listed = {r[0] for r in rows(overview) if r[1] == "Detaljplan" and r[0] != "Checklistor"}
-    assert listed == {"Karlskrona kommun", "Olofströms kommun"}
-    assert find_row(overview, "Olofströms kommun")[2:4] == (0, 1)
+    header = find_row(overview, "Organisation")
+    listed = [r[0] for r in rows(overview)[rows(overview).index(header) + 2 :]]
+    assert listed == ["Karlskrona kommun", "Olofströms kommun"]
+    assert header[1] == "Detaljplan"
+    assert find_row(overview, "Olofströms kommun")[1:3] == (1, 1)  # one checklist: a draft
     assert {r[3] for r in rows(wb["Frågor"])[1:]} <= {
         s.title for s in catalogue.latest("detaljplan").sections
     }
+
+
+def test_a_stage_filter_keeps_responses_for_that_stage_only() -> None:
+    samrad = record(metadata={"stage": "samrad"}, rid="s")
+    granskning = record(metadata={"stage": "granskning"}, rid="g")
+    none = record(rid="n")
+    selection = ExportFilter(stages=frozenset({"samrad"}))
+    assert [r.id for r in (samrad, granskning, none) if selection.matches(r)] == ["s"]
+    assert ExportFilter().matches(none)
+    lines = dict(selection.describe({}, {}, {"samrad": "Samråd"}))
+    assert lines["Skede"] == "Samråd"
+    assert "Skede" not in dict(ExportFilter().describe({}, {}))

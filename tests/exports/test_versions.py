@@ -30,16 +30,20 @@ def test_mixed_versions_share_one_sheet(tmp_path: Path) -> None:
     ws = wb["Detaljplan"]
     header = [c.value for c in ws[1]]
     col = {h: i for i, h in enumerate(header)}
-    dropped_header = next(h for h in header if h.startswith("Tas inte längre upp"))
-    assert v1.find_item(dropped).question in dropped_header
-    # Items no longer asked come after every current item.
-    assert col[dropped_header] > max(i for h, i in col.items() if h.split(". ")[0].isdigit())
+    dropped_header = next(h for h in header if v1.find_item(dropped).question in h)
+    # An item no longer asked keeps the number and wording it last had, after every current
+    # item and before the response id, which comes last.
+    number = [i.id for i in v1.items].index(dropped) + 1
+    assert dropped_header == f"{number}. {v1.find_item(dropped).question} (tas inte längre upp)"
+    asked = [i for h, i in col.items() if h.split(". ")[0].isdigit() and "(tas inte" not in h]
+    assert col[dropped_header] > max(asked)
+    assert header[-1] == "Svarets id" and header[:3] == ["Organisation", "Planens namn", "Referens"]
     added_header = next(h for h in header if v2.find_item(added).question in h)
     reworded_header = next(h for h in header if v2.find_item(reworded).question in h)
     assert ws.tables["Svar_detaljplan"].ref.endswith("3")  # both responses, one table
 
-    old_row = find_row(ws, "old")
-    new_row = find_row(ws, "new")
+    old_row = find_row(ws, "old", column=3)
+    new_row = find_row(ws, "new", column=3)
     assert old_row[col["Checklistans version"]] == 1
     assert new_row[col["Checklistans version"]] == 2
     assert old_row[col[dropped_header]] == "Nej"
@@ -62,5 +66,14 @@ def test_mixed_versions_share_one_sheet(tmp_path: Path) -> None:
     heat = wb["Karta Detaljplan"]
     gone_row = find_row(heat, "–")
     assert gone_row[1].endswith("(tas inte längre upp)")
-    assert gone_row[2:5] == (0, None, 0)  # Karlskrona answered Nej; Ronneby never saw it
-    assert find_row(heat, v2.find_item(added).question, column=2)[2:5] == (None, 1, 1)
+    # Karlskrona answered Nej (score 0 from 1 answer); Ronneby never saw it.
+    assert gone_row[2:9] == (0, 1, None, None, None, None, 0)
+    assert find_row(heat, v2.find_item(added).question, column=2)[2:9] == (
+        None,
+        None,
+        1,
+        1,
+        None,
+        None,
+        1,
+    )

@@ -85,7 +85,8 @@ def download(client: Any, url: str) -> Any:
 
 
 def ids(ws: Any) -> list[str]:
-    return [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]]
+    # The response id is the last column of the shared layout.
+    return [row[-1] for row in ws.iter_rows(min_row=2, values_only=True) if row[-1]]
 
 
 FILTERS = [
@@ -174,7 +175,14 @@ def test_admin_downloads_the_filtered_workbook(admin: Any, responses: dict[str, 
     assert ids(wb["Översiktsplan"]) == [responses["r_op"]]
 
     only_op = workbook(download(admin.client, "/admin/export.xlsx?form=oversiktsplan").data)
-    assert only_op.sheetnames == ["Översikt", "Karta Översiktsplan", "Översiktsplan", "Frågor"]
+    assert only_op.sheetnames == [
+        "Översikt",
+        "Karta Översiktsplan",
+        "Översiktsplan",
+        "Data",
+        "Frågor",
+        "Om arbetsboken",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -212,11 +220,16 @@ def test_organisation_downloads_only_its_own_responses(
     reply = download(browser.client, "/hem/svar.xlsx")
     assert reply.status_code == 200
     wb = workbook(reply.data)
-    assert wb.sheetnames == ["Översiktsplan", "Detaljplan", "Trafikförsörjningsprogram"]
+    assert wb.sheetnames == [
+        "Översiktsplan",
+        "Detaljplan",
+        "Trafikförsörjningsprogram",
+        "Om arbetsboken",
+    ]
     rows = list(wb["Detaljplan"].iter_rows(min_row=2, values_only=True))
-    assert {row[1] for row in rows} == {"Ronneby kommun"}
+    assert {row[0] for row in rows} == {"Ronneby kommun"}
     assert len(rows) == 2
-    assert '=HYPERLINK("http://evil.example","klicka")' in {row[7] for row in rows}
+    assert '=HYPERLINK("http://evil.example","klicka")' in {row[1] for row in rows}
     path = Path(app.instance_path) / "own.xlsx"
     path.write_bytes(reply.data)
     assert not has_formula(path)

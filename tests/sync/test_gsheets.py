@@ -86,7 +86,7 @@ def test_real_token_flow_and_one_row_per_response(gapp: Flask, fake: FakeSheets)
     assert rows(fake)[0]["revision"] == 1 and rows(fake)[0]["status"] == "Inskickat"
     sheet = fake.spreadsheets[KARLSKRONA].sheet("Detaljplan")
     assert sheet.hidden_rows == {0} and sheet.frozen == 2
-    assert fake.values(KARLSKRONA, "Detaljplan")[1][0] == "Svarets id"
+    assert fake.values(KARLSKRONA, "Detaljplan")[1][0] == "Organisation"
     assert set(fake.input_options) == {"RAW"}
 
 

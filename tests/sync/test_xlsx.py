@@ -57,7 +57,7 @@ def test_a_pass_writes_one_row_per_response_with_header(app: Flask) -> None:
     sheet = book["Detaljplan"]
     assert sheet.row_dimensions[1].hidden
     assert sheet.freeze_panes == "A3"
-    assert sheet["A2"].value == "Svarets id"
+    assert sheet["A2"].value == "Organisation"  # the shared layout: organisation and plan first
     rows = by_key(sheet_rows(workbook_path(app)))
     assert [r["response_id"] for r in rows] == [first]
     assert rows[0]["status"] == "Inskickat" and rows[0]["revision"] == 1
