@@ -89,7 +89,7 @@ class Worker:
         self.catalogue = catalogue
         names = {org.slug: org.name for org in self.directory}
         self._xlsx_batches = BatchMaker(self.catalogue, names, EXCEL_CELL_LIMIT, as_text=False)
-        self._google_batches = BatchMaker(self.catalogue, names, GOOGLE_CELL_LIMIT, as_text=True)
+        self._google_batches = BatchMaker(self.catalogue, names, GOOGLE_CELL_LIMIT, as_text=False)
 
     def run_once(self, force: bool = False) -> list[TargetResult]:
         """One pass over every target with pending work; `force` retries parked targets."""

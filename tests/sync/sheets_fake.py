@@ -1,7 +1,8 @@
 """A fake of the Google Sheets API v4 endpoints gspread uses, served over HTTP on loopback.
 
-It keeps a real grid of cells per worksheet, enforces grid limits, answers errors with
-Google's status codes and JSON bodies, counts requests, verifies the service account's
+It keeps a real grid of cells per worksheet, enforces grid limits and Google's rule that
+no two worksheets' titles may be equal ignoring case, answers errors with Google's status
+codes and JSON bodies (403s with their `reason`s), counts requests, verifies the service account's
 signed JWT at its OAuth token endpoint, and injects faults on request: 429 with
 Retry-After, 500, 503, a connection reset (before or after applying the request) and a
 slow answer (applied, but later than the client waits).
@@ -38,9 +39,10 @@ STATUS = {
 
 
 class ApiFault(Exception):
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, body: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code, self.message = code, message
+        self.body = body or _error(code, message)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Sheet:
     frozen: int = 0
     hidden_rows: set[int] = field(default_factory=set)
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    formats: dict[int, dict[str, Any]] = field(default_factory=dict)  # column -> numberFormat
 
     def values(self) -> list[list[Any]]:
         """Rows of values with trailing blanks trimmed, as Google returns them."""
@@ -86,6 +89,9 @@ class Spreadsheet:
                 return sheet
         raise ApiFault(400, f"Unable to parse range: {title}")
 
+    def titles(self) -> list[str]:
+        return [s.title for s in self.sheets]
+
 
 @dataclass
 class Fault:
@@ -105,12 +111,40 @@ def column_index(letters: str) -> int:
 
 def parse_range(text: str) -> tuple[str, int, int]:
     """('Title', row0, col0) of an A1 range's top-left cell."""
+    title, (row0, col0, _, _) = parse_box(text)
+    return title, row0, col0
+
+
+def parse_box(text: str) -> tuple[str, tuple[int, int, int | None, int | None]]:
+    """('Title', (row0, col0, last row0, last col0)) of an A1 range; None is unbounded."""
     title, _, cells = text.rpartition("!") if "!" in text else (text, "", "")
     if title.startswith("'"):
         title = title[1:-1].replace("''", "'")
-    match = re.match(r"([A-Za-z]*)(\d*)", cells.split(":")[0])
-    letters, digits = match.groups() if match else ("", "")
-    return title, int(digits) - 1 if digits else 0, column_index(letters) if letters else 0
+    start, _, end = cells.partition(":")
+    bounds: list[int | None] = []
+    for part, default in ((start, 0), (end or start, None)):
+        match = re.match(r"([A-Za-z]*)(\d*)", part)
+        letters, digits = match.groups() if match else ("", "")
+        bounds.append(int(digits) - 1 if digits else default)
+        bounds.append(column_index(letters) if letters else default)
+    row0, col0, row1, col1 = bounds
+    return title, (row0 or 0, col0 or 0, row1, col1)
+
+
+def google_error(code: int, message: str, reason: str = "", **metadata: str) -> dict[str, Any]:
+    """An error body as Google sends it; a 403 also names its reason the two ways Google does."""
+    body = _error(code, message)
+    if reason:
+        body["error"]["errors"] = [{"message": message, "domain": "global", "reason": reason}]
+        body["error"]["details"] = [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": reason,
+                "domain": "googleapis.com",
+                "metadata": metadata,
+            }
+        ]
+    return body
 
 
 class FakeSheets:
@@ -120,6 +154,7 @@ class FakeSheets:
         self.log: list[str] = []  # "METHOD path" of every API request, faulted ones too
         self.input_options: list[str] = []
         self.tokens: set[str] = set()
+        self.refusal: dict[str, Any] | None = None  # an error body every API call answers
         self.token_requests = 0
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.client_email = "checklistor-sync@test-project.iam.gserviceaccount.com"
@@ -219,6 +254,10 @@ class FakeSheets:
         book = self.spreadsheets.get(match.group(1))
         if book is None:
             raise ApiFault(404, "Requested entity was not found.")
+        if self.refusal is not None:
+            raise ApiFault(
+                self.refusal["error"]["code"], self.refusal["error"]["message"], self.refusal
+            )
         if not book.shared:
             raise ApiFault(403, "The caller does not have permission")
         rest = match.group(2)
@@ -258,9 +297,17 @@ class FakeSheets:
         }
 
     def _read(self, book: Spreadsheet, text: str) -> dict[str, Any]:
-        title, _, _ = parse_range(text)
+        title, (row0, col0, row1, col1) = parse_box(text)
         sheet = book.sheet(title)
-        values = [[str(v) if not isinstance(v, str) else v for v in row] for row in sheet.values()]
+        values = [
+            [
+                str(v) if not isinstance(v, str) else v
+                for v in row[col0 : None if col1 is None else col1 + 1]
+            ]
+            for row in sheet.values()[row0 : None if row1 is None else row1 + 1]
+        ]
+        while values and not any(v != "" for v in values[-1]):
+            values.pop()
         answer: dict[str, Any] = {"range": f"'{title}'!A1:Z{sheet.rows}", "majorDimension": "ROWS"}
         if values:
             answer["values"] = values
@@ -313,12 +360,7 @@ class FakeSheets:
             if kind == "addSheet":
                 props = spec.get("properties", {})
                 title = props["title"]
-                if any(s.title == title for s in staged):
-                    raise ApiFault(
-                        400,
-                        f"Invalid requests[{n}].addSheet: A sheet with the name "
-                        f'"{title}" already exists. Please enter another name.',
-                    )
+                _check_title(staged, title, None, f"requests[{n}].addSheet")
                 grid = props.get("gridProperties", {})
                 sheet = Sheet(
                     props.get("sheetId", len(staged) + 1),
@@ -348,6 +390,30 @@ class FakeSheets:
                     (r, c + count if c >= start else c): v for (r, c), v in sheet.cells.items()
                 }
                 sheet.cols += count
+            elif kind == "updateSheetProperties":
+                props = spec["properties"]
+                sheet = by_id(props["sheetId"])
+                if "title" in spec["fields"].split(","):
+                    _check_title(
+                        staged, props["title"], sheet, f"requests[{n}].updateSheetProperties"
+                    )
+                    sheet.title = props["title"]
+            elif kind == "deleteSheet":
+                sheet = by_id(spec["sheetId"])
+                if len(staged) == 1:
+                    raise ApiFault(
+                        400,
+                        f"Invalid requests[{n}].deleteSheet: You can't remove all the sheets in a document.",
+                    )
+                staged.remove(sheet)
+            elif kind == "repeatCell":
+                rng = spec["range"]
+                sheet = by_id(rng["sheetId"])
+                number = spec["cell"]["userEnteredFormat"]["numberFormat"]
+                for col in range(
+                    rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.cols)
+                ):
+                    sheet.formats[col] = number
             elif kind == "updateDimensionProperties":
                 rng = spec["range"]
                 sheet = by_id(rng["sheetId"])
@@ -458,7 +524,7 @@ class FakeSheets:
                             json.loads(raw) if raw else None,
                         )
                 except ApiFault as exc:
-                    self._send(exc.code, _error(exc.code, exc.message))
+                    self._send(exc.code, exc.body)
                     return
                 if fault and fault.kind == "reset_after":
                     self._reset()  # applied, but the client never hears so
@@ -466,6 +532,16 @@ class FakeSheets:
                 self._send(200, answer)
 
         return Handler
+
+
+def _check_title(sheets: list[Sheet], title: str, renamed: Sheet | None, where: str) -> None:
+    """Google refuses a title another worksheet has, ignoring case."""
+    if any(s.title.casefold() == title.casefold() and s is not renamed for s in sheets):
+        raise ApiFault(
+            400,
+            f'Invalid {where}: A sheet with the name "{title}" already exists. '
+            "Please enter another name.",
+        )
 
 
 def _error(code: int, message: str) -> dict[str, Any]:

@@ -216,7 +216,7 @@ def test_api_calls_per_pass_do_not_grow_with_responses(gapp: Flask, fake: FakeSh
         before = fake.api_calls()
         google_worker(gapp, fake).run_once()
         calls.append(fake.api_calls() - before)
-    assert calls[0] == calls[1] == 3  # metadata, one read, one write
+    assert calls[0] == calls[1] == 4  # metadata, key rows, the bound sheet, one write
     assert len(rows(fake)) == 44
 
 
@@ -257,7 +257,7 @@ def test_new_columns_are_inserted_before_peoples_columns(gapp: Flask, fake: Fake
     update = RowUpdate("r1", 2, {"response_id": "r1", "revision": 2, "item:x": "Ja"})
     sink.write([SheetBatch("Blad", new, [update])])
     assert fake.values(KARLSKRONA, "Blad") == [
-        ["response_id", "revision", "item:x"],
+        ["response_id", "revision", "item:x", "form:Blad"],  # the binding moves along
         ["Svarets id", "Version", "9. Ny fråga", "Egen"],
         ["r1", 2, "Ja", "min not"],
     ]
