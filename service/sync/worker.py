@@ -137,7 +137,7 @@ class Worker:
                 )
             except (ValueError, KeyError, OSError) as exc:
                 raise PermanentSyncError(
-                    f"Nyckelfilen för Google (GOOGLE_CREDENTIALS={path or 'inte satt'}) "
+                    f"Nyckelfilen för Google (CHECKLISTOR_GOOGLE_CREDENTIALS={path or 'inte satt'}) "
                     f"kan inte användas: {exc}"
                 ) from None
         return self._google

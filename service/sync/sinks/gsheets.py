@@ -60,7 +60,7 @@ class GoogleSheetSink:
             if getattr(exc, "retryable", False):
                 raise TransientSyncError(f"Google-inloggningen svarar inte: {exc}") from None
             raise PermanentSyncError(
-                "Google godtar inte tjänstekontots nyckel (GOOGLE_CREDENTIALS): "
+                "Google godtar inte tjänstekontots nyckel (CHECKLISTOR_GOOGLE_CREDENTIALS): "
                 f"{exc.args[0] if exc.args else exc}"
             ) from None
         except (auth_exceptions.TransportError, requests.ConnectionError, requests.Timeout) as exc:
@@ -70,13 +70,10 @@ class GoogleSheetSink:
 
     def _classify(self, exc: Any) -> Exception:
         code = int(getattr(exc, "code", 0) or 0)
-        message = str((getattr(exc, "error", None) or {}).get("message", "")).strip()
+        error = getattr(exc, "error", None) or {}
+        message = str(error.get("message", "")).strip()
         if code == 403:
-            account = service_account_email(self.client) or "tjänstekontot"
-            return PermanentSyncError(
-                f"Kalkylarket {self.key} är inte delat med {account} (Google svarar 403). "
-                "Dela kalkylarket med kontot som redigerare."
-            )
+            return PermanentSyncError(self._forbidden(error, message))
         if code == 404:
             return PermanentSyncError(
                 f"Kalkylarket {self.key} finns inte (Google svarar 404). "
@@ -84,14 +81,53 @@ class GoogleSheetSink:
             )
         if code == 401:
             return PermanentSyncError(
-                "Google godtar inte inloggningen (401). Kontrollera nyckelfilen i GOOGLE_CREDENTIALS."
+                "Google godtar inte inloggningen (401). Kontrollera nyckelfilen i "
+                "CHECKLISTOR_GOOGLE_CREDENTIALS."
             )
-        if code == 400 and "already exists" not in message:
-            return PermanentSyncError(f"Google avvisade ändringen (400): {message}")
+        if code == 400:
+            # Also "already exists": trying the same request again cannot help.
+            return PermanentSyncError(f"Google avvisade ändringen i {self.key} (400): {message}")
         return TransientSyncError(
             f"Google svarar {code} ({message or 'inget besked'}) även efter flera försök; "
             "nytt försök senare."
         )
+
+    def _forbidden(self, error: dict[str, Any], message: str) -> str:
+        """One Swedish sentence per reason Google gives for a 403."""
+        reasons = {str(e.get("reason", "")) for e in error.get("errors", []) or []}
+        metadata: dict[str, Any] = {}
+        for detail in error.get("details", []) or []:
+            if str(detail.get("@type", "")).endswith("google.rpc.ErrorInfo"):
+                reasons.add(str(detail.get("reason", "")))
+                metadata.update(detail.get("metadata") or {})
+        lowered = message.lower()
+        if reasons & {"SERVICE_DISABLED", "accessNotConfigured"}:
+            project = str(metadata.get("consumer", "")).removeprefix("projects/") or "?"
+            return (
+                f"Google Sheets API är inte aktiverat i Google Cloud-projektet {project}. "
+                f"Aktivera Google Sheets API i projekt {project} (API:er och tjänster → "
+                "Bibliotek) och vänta några minuter."
+            )
+        if reasons & {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}:
+            return "Tjänstekontots inloggning saknar behörighet för Google Sheets (scope)."
+        if "protected" in lowered:
+            return (
+                f"Kalkylarket {self.key} har ett skyddat område som synken behöver skriva i. "
+                "Ta bort skyddet från speglingens flikar eller ge kontot rätt att redigera det."
+            )
+        if reasons & {"domainPolicy", "DOMAIN_POLICY"} or "domain" in lowered:
+            return (
+                f"Organisationens Google Workspace tillåter inte att kalkylarket {self.key} "
+                "delas med konton utanför domänen. Be domänens administratör tillåta "
+                f"{self._account()}, eller skapa kalkylarket i en domän som tillåter det."
+            )
+        return (
+            f"Kalkylarket {self.key} är inte delat med {self._account()} (Google svarar 403). "
+            "Dela kalkylarket med kontot som redigerare."
+        )
+
+    def _account(self) -> str:
+        return service_account_email(self.client) or "tjänstekontot"
 
     def _write(self, batches: list[SheetBatch]) -> None:
         http = self.client.http_client
