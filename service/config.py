@@ -49,6 +49,7 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SYNC_GOOGLE_TIMEOUT": 60,  # seconds to wait for one Google answer
         "SYNC_GOOGLE_API_URL": None,  # None = Google; another base URL for a proxy or stand-in
         "SYNC_LEASE_SECONDS": 600,  # how long a worker holds a sheet before others may take it
+        "SYNC_STALE_SECONDS": 300,  # no pass this long while entries wait: /healthz says stopped
     }
 
 

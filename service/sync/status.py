@@ -1,16 +1,18 @@
-"""Per organisation: pending entries, last success, last error, parked reason."""
+"""Per organisation: pending entries, last success, last error, parked reason; overall health."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.db import get_db
 from service.organisations import Directory
 from service.sync import outbox
+from service.sync.health import SyncHealth, sync_health
 from service.sync.models import SyncTarget
 from service.sync.worker import describe
 
@@ -54,3 +56,10 @@ def target_status(app: Flask, db: Session) -> list[TargetStatus]:
             )
         )
     return rows
+
+
+def sync_state() -> SyncHealth:
+    """The mirroring's health for the current app (`/healthz`, the admin page)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    stale = dt.timedelta(seconds=float(app.config.get("SYNC_STALE_SECONDS", 300)))
+    return sync_health(get_db(), stale)

@@ -23,7 +23,7 @@ from forms import Catalogue
 from service.catalogue import catalogue_for
 from service.models import utcnow
 from service.organisations import Directory, Organisation
-from service.sync import outbox
+from service.sync import health, outbox
 from service.sync.batches import BatchMaker, load_records
 from service.sync.models import SyncTarget
 from service.sync.sinks import PermanentSyncError, Sink, SyncError, TransientSyncError
@@ -97,7 +97,9 @@ class Worker:
             self._use_catalogue(catalogue_for(self.app, db))
             targets = outbox.targets_with_work(db)
             db.commit()
-            return [self._sync_target(db, target, force) for target in sorted(targets)]
+            results = [self._sync_target(db, target, force) for target in sorted(targets)]
+            health.beat(db, self.owner, self.now())
+            return results
 
     def watch(self, interval: float, should_stop: Callable[[], bool]) -> None:
         """Pass after pass until `should_stop()`; a failing target never stops the loop."""
@@ -165,6 +167,12 @@ class Worker:
             sink.write(maker.batches(records))
         except SyncError as exc:
             return self._failed(db, state, exc)
+        except MemoryError:
+            # Trying again would only fail the same way: a person must make the sheet smaller.
+            reason = (
+                f"{state.description}: för stor för att läsas in; ta bort det som inte hör dit."
+            )
+            return self._failed(db, state, PermanentSyncError(reason))
         except Exception as exc:  # a bug or an unforeseen library error: keep the rest going
             log.exception("sync %s", target)
             return self._failed(db, state, TransientSyncError(f"Oväntat fel: {exc!r}"))
