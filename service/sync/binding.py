@@ -91,7 +91,8 @@ def place(tabs: Sequence[Tab], batches: Sequence[SheetBatch]) -> list[Placement]
             )
 
         unbound = [t for t in tabs if adoptable(t)]
-        chosen = (bound or unbound or [None])[0]
+        candidates = bound or unbound
+        chosen = candidates[0] if candidates else None
         splits = [t for t in unbound if t is not chosen]
         for tab in [chosen, *splits]:
             if tab is not None:
