@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from flask import Flask
 
 from service.sync.mirror import local_time
 from service.sync.sinks.gsheets import EPOCH
+from tests.sync import sheets_fake
 from tests.sync.conftest import KARLSKRONA, google_worker, rows
 from tests.sync.helpers import submit
 from tests.sync.sheets_fake import FakeSheets, google_error
@@ -66,18 +68,20 @@ def test_each_403_reason_has_its_own_message(
     assert expected.casefold() in result.reason.casefold()
 
 
-def test_a_refused_title_parks_instead_of_retrying_forever(gapp: Flask, fake: FakeSheets) -> None:
+def test_a_refused_title_parks_instead_of_retrying_forever(
+    gapp: Flask, fake: FakeSheets, monkeypatch: pytest.MonkeyPatch
+) -> None:
     submit(gapp)
-    original = fake._structure
+    original = sheets_fake.apply_structure
 
-    def person_adds_a_tab_meanwhile(book, body):  # type: ignore[no-untyped-def]
-        fake.spreadsheets[KARLSKRONA].sheets[0].title = "DETALJPLAN"
+    def person_adds_a_tab_meanwhile(book: Any, body: Any) -> Any:
+        book.sheets[0].title = "DETALJPLAN"  # between the sync's read and its write
         return original(book, body)
 
-    fake._structure = person_adds_a_tab_meanwhile  # type: ignore[method-assign]
+    monkeypatch.setattr(sheets_fake, "apply_structure", person_adds_a_tab_meanwhile)
     (result,) = google_worker(gapp, fake).run_once()
     assert result.outcome == "parked" and "already exists" in result.reason
-    fake._structure = original  # type: ignore[method-assign]
+    monkeypatch.setattr(sheets_fake, "apply_structure", original)
     (result,) = google_worker(gapp, fake).run_once(force=True)
     assert result.outcome == "written"
     assert fake.spreadsheets[KARLSKRONA].titles() == ["DETALJPLAN", "Detaljplan (2)"]
