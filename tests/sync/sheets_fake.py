@@ -198,7 +198,7 @@ class FakeSheets:
                 str(v) if not isinstance(v, str) else v
                 for v in row[col0 : None if col1 is None else col1 + 1]
             ]
-            for row in sheet.values()[row0 : None if row1 is None else row1 + 1]
+            for row in sheet.values(row0, row1)
         ]
         while values and not any(v != "" for v in values[-1]):
             values.pop()

@@ -42,16 +42,22 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     formats: dict[int, dict[str, Any]] = field(default_factory=dict)  # column -> numberFormat
 
-    def values(self) -> list[list[Any]]:
-        """Rows of values with trailing blanks trimmed, as Google returns them."""
-        if not self.cells:
+    def values(self, first: int = 0, last: int | None = None) -> list[list[Any]]:
+        """Rows `first`..`last` (0-based, inclusive; None: to the end) with trailing blanks
+        trimmed, as Google returns them."""
+        cells = {
+            (r - first, c): cell
+            for (r, c), cell in self.cells.items()
+            if r >= first and (last is None or r <= last)
+        }
+        if not cells:
             return []
         # One pass over the cells (a benchmark reads sheets of thousands of rows).
-        widths = [0] * (max(r for r, _ in self.cells) + 1)
-        for r, c in self.cells:
+        widths = [0] * (max(r for r, _ in cells) + 1)
+        for r, c in cells:
             widths[r] = max(widths[r], c + 1)
         out: list[list[Any]] = [[""] * width for width in widths]
-        for (r, c), cell in self.cells.items():
+        for (r, c), cell in cells.items():
             out[r][c] = cell.value
         return out
 
