@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -14,11 +15,13 @@ import click
 from flask import Flask
 
 from service.sync import outbox
+from service.sync.health import sync_health
 from service.sync.status import target_status
 from service.sync.worker import Worker
 from service.views.formatting import local_datetime
 
 log = logging.getLogger(__name__)
+WORDS = {"ok": "går som den ska", "behind": "ligger efter", "stopped": "HAR STANNAT"}
 
 
 def _app() -> Flask:
@@ -33,6 +36,13 @@ def _app() -> Flask:
 
 def print_status(app: Flask) -> None:
     with app.extensions["checklistor.sessionmaker"]() as db:
+        stale = dt.timedelta(seconds=float(app.config.get("SYNC_STALE_SECONDS", 300)))
+        state = sync_health(db, stale)
+        waiting = (
+            "" if state.oldest_waiting_s is None else f", äldsta väntar {state.oldest_waiting_s} s"
+        )
+        passed = local_datetime(state.last_pass_at) or "aldrig"
+        click.echo(f"Synken: {WORDS[state.state]} (senaste varv {passed}{waiting})")
         for row in target_status(app, db):
             click.echo(f"{row.name} ({row.target}): {row.description}")
             click.echo(f"  väntar: {row.pending}")

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 # A parked target is tried again by the watcher this often (a manual `sync` tries at once).
 PARK_RETRY = dt.timedelta(minutes=15)
 MAX_BACKOFF = dt.timedelta(minutes=5)
+# How often a watching worker records that it is alive (well within SYNC_STALE_SECONDS).
+HEARTBEAT_EVERY = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Worker:
         self.owner = owner or outbox.worker_id()
         self.lease = dt.timedelta(seconds=int(app.config.get("SYNC_LEASE_SECONDS", 600)))
         self._google: Any = None
+        self._beaten: dt.datetime | None = None
         self._use_catalogue(self.catalogue, force=True)
 
     def _use_catalogue(self, catalogue: Catalogue, force: bool = False) -> None:
@@ -98,7 +101,10 @@ class Worker:
             targets = outbox.targets_with_work(db)
             db.commit()
             results = [self._sync_target(db, target, force) for target in sorted(targets)]
-            health.beat(db, self.owner, self.now())
+            now = self.now()
+            if self._beaten is None or now - self._beaten >= HEARTBEAT_EVERY:
+                health.beat(db, self.owner, now)
+                self._beaten = now
             return results
 
     def watch(self, interval: float, should_stop: Callable[[], bool]) -> None:

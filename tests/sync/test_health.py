@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from service.models import utcnow
 from service.sync import health
-from service.sync.models import OutboxEntry
+from service.sync.cli import sync
+from service.sync.models import OutboxEntry, SyncWorker
 from tests.sync.helpers import submit, workbook_path, worker
 
 
@@ -77,3 +79,16 @@ def test_the_admin_page_says_when_mirroring_has_stopped(app: Flask, admin) -> No
     waited(app, 9)
     page = admin.client.get("/admin/").get_data(as_text=True)
     assert "Speglingen till kalkylbladen har stannat" in page and "9 minuter" in page
+
+
+def test_every_worker_records_its_heartbeat_and_status_shows_it(app: Flask) -> None:
+    submit(app)
+    waited(app, 7)
+    status = CliRunner().invoke(sync, ["--status"], obj=app).output
+    assert "Synken: HAR STANNAT (senaste varv aldrig, äldsta väntar 4" in status
+    worker(app, owner="host-a:1").run_once()
+    worker(app, owner="host-b:2").run_once()
+    with app.extensions["checklistor.sessionmaker"]() as db:
+        assert set(db.scalars(select(SyncWorker.worker))) == {"host-a:1", "host-b:2"}
+    status = CliRunner().invoke(sync, ["--status"], obj=app).output
+    assert "Synken: går som den ska (senaste varv " in status
