@@ -194,11 +194,8 @@ class FakeSheets:
         title, (row0, col0, row1, col1) = parse_box(text)
         sheet = book.sheet(title)
         values = [
-            [
-                str(v) if not isinstance(v, str) else v
-                for v in row[col0 : None if col1 is None else col1 + 1]
-            ]
-            for row in sheet.values(row0, row1)
+            [str(v) if not isinstance(v, str) else v for v in row]
+            for row in sheet.values(row0, row1, col0, col1)
         ]
         while values and not any(v != "" for v in values[-1]):
             values.pop()

@@ -42,13 +42,18 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     formats: dict[int, dict[str, Any]] = field(default_factory=dict)  # column -> numberFormat
 
-    def values(self, first: int = 0, last: int | None = None) -> list[list[Any]]:
-        """Rows `first`..`last` (0-based, inclusive; None: to the end) with trailing blanks
-        trimmed, as Google returns them."""
+    def values(
+        self, first: int = 0, last: int | None = None, left: int = 0, right: int | None = None
+    ) -> list[list[Any]]:
+        """Rows `first`..`last` of columns `left`..`right` (0-based, inclusive; None: to the
+        end) with trailing blanks trimmed, as Google returns them."""
         cells = {
-            (r - first, c): cell
+            (r - first, c - left): cell
             for (r, c), cell in self.cells.items()
-            if r >= first and (last is None or r <= last)
+            if first <= r
+            and (last is None or r <= last)
+            and left <= c
+            and (right is None or c <= right)
         }
         if not cells:
             return []

@@ -105,3 +105,28 @@ def test_dates_reach_google_as_serial_numbers_with_a_date_format(
     }
     assert isinstance(sheet.cells[(2, keys.index("submitted_at"))].value, float)
     assert set(fake.input_options) == {"RAW"}
+
+
+def test_a_stray_cell_far_out_neither_moves_new_rows_nor_is_read(
+    gapp: Flask, fake: FakeSheets
+) -> None:
+    first = submit(gapp)
+    google_worker(gapp, fake).run_once()
+    sheet = fake.spreadsheets[KARLSKRONA].sheet("Detaljplan")
+    sheet.rows = 1_048_576
+    fake.set_cell(KARLSKRONA, "Detaljplan", 1_048_575, 95, "x")  # CR1048576
+    reads: list[int] = []
+    original = fake._read
+
+    def counting(book: Any, text: str) -> dict[str, Any]:
+        answer = original(book, text)
+        reads.append(len(answer.get("values", [])))
+        return answer
+
+    fake._read = counting  # type: ignore[method-assign]
+    second = submit(gapp)
+    result = google_worker(gapp, fake).run_once()[0]
+    assert result.outcome == "written", result.reason
+    assert [r["response_id"] for r in rows(fake)[:2]] == [first, second]
+    assert max(reads) == 3  # key row, header, one response: the far cell's row is not read
+    assert sheet.cells[(1_048_575, 95)].value == "x"

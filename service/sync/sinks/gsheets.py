@@ -142,7 +142,7 @@ class GoogleSheetSink:
             {p.tab.index for p in placements if p.tab}
             | {s.index for p in placements for s in p.splits}
         )
-        read = self._read(http, [quote_title(props[i]["title"]) for i in wanted])
+        read = self._read(http, [_owned(props[i]["title"], tabs[i]) for i in wanted])
         grids = dict(zip(wanted, read, strict=True))
         dropped = {s.index for p in placements for s in p.splits if only_sync_cells(grids[s.index])}
         assign_titles(tabs, placements, dropped)
@@ -184,6 +184,14 @@ class GoogleSheetSink:
             return []
         answer = http.values_batch_get(self.key, ranges, params={"majorDimension": "ROWS"})
         return [sparse(v.get("values", [])) for v in answer.get("valueRanges", [])]
+
+
+def _owned(title: str, tab: Tab) -> str:
+    """A bound tab's managed block up to its binding cell: people's columns further right
+    (and a value typed far out there) are not read. An unbound tab is read whole."""
+    if not tab.binding:
+        return quote_title(title)
+    return f"{quote_title(title)}!A:{get_column_letter(max(tab.keys) + 1)}"
 
 
 EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial numbers (Sheets and Excel)
