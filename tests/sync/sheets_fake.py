@@ -178,7 +178,7 @@ class FakeSheets:
                         "sheetId": s.sheet_id,
                         "title": s.title,
                         "index": i,
-                        "sheetType": "GRID",
+                        "sheetType": s.kind,
                         "gridProperties": {
                             "rowCount": s.rows,
                             "columnCount": s.cols,
@@ -193,6 +193,8 @@ class FakeSheets:
     def _read(self, book: Spreadsheet, text: str) -> dict[str, Any]:
         title, (row0, col0, row1, col1) = parse_box(text)
         sheet = book.sheet(title)
+        if sheet.kind != "GRID":
+            raise ApiFault(400, f"Unable to parse range: {text}")
         values = [
             [str(v) if not isinstance(v, str) else v for v in row]
             for row in sheet.values(row0, row1, col0, col1)

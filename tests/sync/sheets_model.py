@@ -41,6 +41,7 @@ class Sheet:
     hidden_rows: set[int] = field(default_factory=set)
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     formats: dict[int, dict[str, Any]] = field(default_factory=dict)  # column -> numberFormat
+    kind: str = "GRID"  # "OBJECT": a chart sheet, which has no cells
 
     def values(
         self, first: int = 0, last: int | None = None, left: int = 0, right: int | None = None

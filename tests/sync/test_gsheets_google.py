@@ -130,3 +130,13 @@ def test_a_stray_cell_far_out_neither_moves_new_rows_nor_is_read(
     assert [r["response_id"] for r in rows(fake)[:2]] == [first, second]
     assert max(reads) == 3  # key row, header, one response: the far cell's row is not read
     assert sheet.cells[(1_048_575, 95)].value == "x"
+
+
+def test_a_chart_sheet_is_passed_over(gapp: Flask, fake: FakeSheets) -> None:
+    book = fake.spreadsheets[KARLSKRONA]
+    book.sheets.append(type(book.sheets[0])(77, "Detaljplan", kind="OBJECT"))
+    rid = submit(gapp)
+    result = google_worker(gapp, fake).run_once()[0]
+    assert result.outcome == "written", result.reason
+    assert book.titles() == ["Blad1", "Detaljplan", "Detaljplan (2)"]
+    assert fake.values(KARLSKRONA, "Detaljplan (2)")[2][0] == rid

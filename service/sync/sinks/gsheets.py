@@ -135,8 +135,19 @@ class GoogleSheetSink:
             self.key, params={"includeGridData": "false", "fields": "sheets.properties"}
         )
         props = [s["properties"] for s in meta.get("sheets", [])]
-        keys = self._read(http, [f"{quote_title(p['title'])}!1:1" for p in props])
-        tabs = [Tab(i, p["title"], key_row(keys[i].get(KEY_ROW, {}))) for i, p in enumerate(props)]
+        # Chart sheets (sheetType OBJECT) have no cells: their titles count, nothing else.
+        cells = [i for i, p in enumerate(props) if p.get("sheetType", "GRID") == "GRID"]
+        keys = dict(
+            zip(
+                cells,
+                self._read(http, [f"{quote_title(props[i]['title'])}!1:1" for i in cells]),
+                strict=True,
+            )
+        )
+        tabs = [
+            Tab(i, p["title"], key_row(keys.get(i, {}).get(KEY_ROW, {})))
+            for i, p in enumerate(props)
+        ]
         placements = place(tabs, batches)
         wanted = sorted(
             {p.tab.index for p in placements if p.tab}
