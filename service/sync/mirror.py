@@ -130,7 +130,7 @@ def _as_int(value: Any) -> int | None:
 
 
 def plan_sheet(
-    grid: Grid,
+    grid: Grid | Sequence[Sequence[Any]],
     columns: Sequence[Column],
     updates: Sequence[RowUpdate],
     empty: Any = None,
@@ -142,6 +142,8 @@ def plan_sheet(
     anything else, so a note typed far below the table is neither overwritten nor a
     reason to append a million rows down.
     """
+    if not isinstance(grid, Mapping):
+        grid = sparse(grid)  # a dense list of rows, as a sink may have read it
     keys = {c: _text(v) for c, v in grid.get(KEY_ROW, {}).items()}
     wanted = {c.key for c in columns}
     found: dict[str, int] = {}
