@@ -49,13 +49,15 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SYNC_GOOGLE_TIMEOUT": 60,  # seconds to wait for one Google answer
         "SYNC_GOOGLE_API_URL": None,  # None = Google; another base URL for a proxy or stand-in
         "SYNC_LEASE_SECONDS": 600,  # how long a worker holds a sheet before others may take it
+        "SYNC_STALE_SECONDS": 300,  # no pass this long while entries wait: /healthz says stopped
     }
 
 
 def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     instance = Path(app.instance_path)
     try:
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private(instance, 0o700)
     except OSError as exc:
         raise StartupError(f"Instansmappen {instance} kan inte skapas: {exc.strerror}") from None
     app.config.from_mapping(defaults(instance))
@@ -69,6 +71,12 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["SECURE_COOKIES"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+
+def private(path: Path, mode: int) -> None:
+    """Every answer lies in the instance folder: only the service's own user may read it."""
+    if path.exists() and path.stat().st_uid == os.geteuid():
+        path.chmod(mode)
 
 
 def _instance_secret(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
+        _private_sqlite(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _private_sqlite(database: str | None) -> None:
+    """The database file 0600 before SQLite first opens it; its -wal and -shm files
+    are then created with the same mode by SQLite itself."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # the connection reports the missing folder in its own words
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            config.private(name, 0o600)
+    except OSError:
+        pass  # read-only or foreign file: SQLite says what is wrong when it connects
 
 
 def get_db() -> Session:

@@ -95,6 +95,9 @@ def export(
                     )
             else:
                 summary = regional_workbook(db, catalogue, known_orgs, selection, tmp)
+            umask = os.umask(0o022)
+            os.umask(umask)
+            tmp.chmod(0o666 & ~umask)  # a file at a path of the person's choosing: their umask
             tmp.replace(out)
         finally:
             tmp.unlink(missing_ok=True)

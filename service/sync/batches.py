@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from exports.columns import RowMaker
 from exports.records import ResponseRecord
-from exports.sheetnames import SheetNames
+from exports.sheetnames import SheetNames, clean_sheet_name
 from forms import Catalogue
 from service.models import Response, Revision
 from service.sync.mirror import SheetBatch, row_update
@@ -103,5 +103,8 @@ class BatchMaker:
             updates = [
                 row_update(maker, r, self.cell_limit, self.as_text) for r in by_form[form_id]
             ]
-            result.append(SheetBatch(self.titles[form_id], maker.columns, updates, form_id))
+            former = tuple(
+                clean_sheet_name(f.short_title) for f in self.catalogue.versions(form_id)
+            )
+            result.append(SheetBatch(self.titles[form_id], maker.columns, updates, form_id, former))
         return result

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
 import subprocess
 import sys
+import time
 from typing import Any
 
 import click
 from flask import Flask
 
 from service.sync import outbox
+from service.sync.health import sync_health
 from service.sync.status import target_status
 from service.sync.worker import Worker
 from service.views.formatting import local_datetime
+
+log = logging.getLogger(__name__)
+WORDS = {"ok": "går som den ska", "behind": "ligger efter", "stopped": "HAR STANNAT"}
 
 
 def _app() -> Flask:
@@ -30,6 +36,13 @@ def _app() -> Flask:
 
 def print_status(app: Flask) -> None:
     with app.extensions["checklistor.sessionmaker"]() as db:
+        stale = dt.timedelta(seconds=float(app.config.get("SYNC_STALE_SECONDS", 300)))
+        state = sync_health(db, stale)
+        waiting = (
+            "" if state.oldest_waiting_s is None else f", äldsta väntar {state.oldest_waiting_s} s"
+        )
+        passed = local_datetime(state.last_pass_at) or "aldrig"
+        click.echo(f"Synken: {WORDS[state.state]} (senaste varv {passed}{waiting})")
         for row in target_status(app, db):
             click.echo(f"{row.name} ({row.target}): {row.description}")
             click.echo(f"  väntar: {row.pending}")
@@ -88,12 +101,30 @@ def sync(
     worker.watch(interval, lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent))
 
 
-def run_beside(command: list[str]) -> int:
-    """Run `command` (the web server) with a sync watcher beside it; stop both together."""
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "service.sync.cli", "--watch", "--stop-with-parent"]
-    )
+WATCHER = [sys.executable, "-m", "service.sync.cli", "--watch", "--stop-with-parent"]
+RESTART_FIRST, RESTART_MAX = 1.0, 60.0  # seconds before restarting a watcher that died
+HEALTHY_RUN = 300.0  # a watcher that ran this long starts again without waiting
+
+
+def _why(code: int) -> str:
+    return f"signal {-code}" if code < 0 else f"exit code {code}"
+
+
+def run_beside(
+    command: list[str],
+    watcher: list[str] | None = None,
+    poll: float = 0.5,
+    first_delay: float = RESTART_FIRST,
+) -> int:
+    """Run `command` (the web server) with a sync watcher beside it; stop both together.
+
+    A watcher that dies (killed, out of memory, a crash) is started again, after a
+    delay that doubles while it keeps dying, so mirroring never stops silently.
+    """
+    watcher = watcher or WATCHER
     server = subprocess.Popen(command)
+    child = subprocess.Popen(watcher)
+    started, delay, restart_at = time.monotonic(), first_delay, None
 
     def forward(signum: int, _frame: Any) -> None:
         server.send_signal(signum)
@@ -101,15 +132,30 @@ def run_beside(command: list[str]) -> int:
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
     try:
-        code = server.wait()
+        while server.poll() is None:
+            time.sleep(poll)
+            if restart_at is None and child.poll() is not None:
+                if time.monotonic() - started >= HEALTHY_RUN:
+                    delay = first_delay
+                log.warning(
+                    "the sync watcher stopped (%s); starting it again in %.0f s",
+                    _why(child.returncode),
+                    delay,
+                )
+                restart_at = time.monotonic() + delay
+                delay = min(delay * 2, RESTART_MAX)
+            if restart_at is not None and time.monotonic() >= restart_at:
+                child = subprocess.Popen(watcher)
+                started, restart_at = time.monotonic(), None
+        return server.returncode
     finally:
-        watcher.terminate()
-        try:
-            watcher.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            watcher.kill()
-            watcher.wait()
-    return code
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
 
 
 if __name__ == "__main__":

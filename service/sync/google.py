@@ -192,7 +192,7 @@ def connect(
     Raises ValueError or OSError when the key file is missing or unusable.
     """
     if not credentials_path:
-        raise ValueError("GOOGLE_CREDENTIALS är inte satt")
+        raise ValueError("CHECKLISTOR_GOOGLE_CREDENTIALS är inte satt")
     creds = credentials(credentials_path)
     session = AuthorizedSession(creds)
     if adapter is not None:

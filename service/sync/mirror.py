@@ -8,6 +8,10 @@ A mirrored worksheet looks like this (row 1 is hidden, rows 1–2 frozen):
 
 Columns are found by the key in row 1, rows by the response id, never by position, so
 people may sort the rows and add columns or notes; the sync writes only its own cells.
+One more key-row cell, `form:detaljplan`, just right of the managed block, binds the
+worksheet to its checklist (service/sync/binding.py finds worksheets by it, not by title).
+The grid is sparse (row -> column -> value, only cells that hold something), so one
+value typed far below the table costs one entry, not a million empty rows.
 Worked example of a new form version adding `item:d` while people keep a column "Egen"
 right of the managed block: the two new columns are inserted after the last managed
 column (pushing "Egen" right), then keys and headers are written into them.
@@ -16,7 +20,7 @@ column (pushing "Egen" right), then keys and headers are written into them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +32,7 @@ from exports.records import ResponseRecord
 KEY_ROW = 0
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
+BINDING_PREFIX = "form:"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -47,7 +52,27 @@ class SheetBatch:
     title: str
     columns: list[Column]
     updates: list[RowUpdate]
-    form_id: str = ""  # the checklist a worksheet is bound to (sinks that bind by it)
+    form_id: str = ""  # the checklist the worksheet is bound to (the title when empty)
+    former_titles: tuple[str, ...] = ()  # titles its mirror may have had (adoption)
+
+    @property
+    def binding(self) -> str:
+        """The key-row cell that binds a worksheet to this checklist."""
+        return BINDING_PREFIX + (self.form_id or self.title)
+
+
+# A worksheet's cells that hold something: row -> column -> value, all 0-based.
+Grid = Mapping[int, Mapping[int, Any]]
+
+
+def sparse(rows: Sequence[Sequence[Any]]) -> dict[int, dict[int, Any]]:
+    """A dense list of rows (as Google returns them) as a sparse grid without blanks."""
+    grid: dict[int, dict[int, Any]] = {}
+    for r, row in enumerate(rows):
+        cells = {c: v for c, v in enumerate(row) if v not in (None, "")}
+        if cells:
+            grid[r] = cells
+    return grid
 
 
 @dataclass(frozen=True)
@@ -61,11 +86,16 @@ class CellRun:
 
 @dataclass
 class SheetPlan:
+    """`rows_needed`/`cols_needed` count from 1; `last_cell` is the furthest cell in use."""
+
     insert_at: int = 0  # 0-based column where `inserted` new columns go
     inserted: int = 0  # columns to insert before writing (people's columns move right)
     runs: list[CellRun] = field(default_factory=list)
     rows_needed: int = 0
     cols_needed: int = 0
+    last_cell: tuple[int, int] = (0, 0)
+    positions: dict[str, int] = field(default_factory=dict)  # column key -> 0-based column
+    bound: bool = True  # False: the pass writes the binding cell (new or adopted sheet)
 
 
 def local_time(value: dt.datetime) -> dt.datetime:
@@ -92,12 +122,6 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _cell(grid: Sequence[Sequence[Any]], row: int, col: int | None) -> Any:
-    if col is None or row >= len(grid) or col >= len(grid[row]):
-        return None
-    return grid[row][col]
-
-
 def _as_int(value: Any) -> int | None:
     try:
         return int(str(value).strip())
@@ -106,19 +130,28 @@ def _as_int(value: Any) -> int | None:
 
 
 def plan_sheet(
-    grid: Sequence[Sequence[Any]],
+    grid: Grid | Sequence[Sequence[Any]],
     columns: Sequence[Column],
     updates: Sequence[RowUpdate],
     empty: Any = None,
+    binding: str = "",
 ) -> SheetPlan:
-    """The writes that bring `grid` (the sheet's current values) up to date with `updates`."""
-    keys = [_text(v) for v in (grid[KEY_ROW] if grid else [])]
+    """The writes that bring `grid` (the sheet's current cells) up to date with `updates`.
+
+    New rows go right after the last row holding a response id, skipping rows that hold
+    anything else, so a note typed far below the table is neither overwritten nor a
+    reason to append a million rows down.
+    """
+    if not isinstance(grid, Mapping):
+        grid = sparse(grid)  # a dense list of rows, as a sink may have read it
+    keys = {c: _text(v) for c, v in grid.get(KEY_ROW, {}).items()}
     wanted = {c.key for c in columns}
     found: dict[str, int] = {}
-    for index, key in enumerate(keys):
-        if key in wanted and key not in found:
-            found[key] = index
-    width = max((len(row) for row in grid), default=0)
+    for index in sorted(keys):
+        if keys[index] in wanted and keys[index] not in found:
+            found[keys[index]] = index
+    width = max((max(row) + 1 for row in grid.values() if row), default=0)
+    height = max(grid, default=-1) + 1
     missing = [c for c in columns if c.key not in found]
     plan = SheetPlan(insert_at=max(found.values()) + 1 if found else width)
     if missing and plan.insert_at < width:
@@ -132,22 +165,32 @@ def plan_sheet(
         position[column.key] = plan.insert_at + n
 
     writes: dict[tuple[int, int], Any] = {}
+    headers = grid.get(HEADER_ROW, {})
     for column in columns:
         col = position[column.key]
         if column.key not in found:
             writes[(KEY_ROW, col)] = column.key
-        if column.key not in found or _text(_cell(grid, HEADER_ROW, found[column.key])) != (
-            column.header
-        ):
+        if column.key not in found or _text(headers.get(found[column.key])) != column.header:
             writes[(HEADER_ROW, col)] = column.header
+    if binding and binding not in keys.values():
+        # The first free key-row cell right of the managed block (it is hidden).
+        col = max(position.values(), default=-1) + 1
+        taken = {moved(c) for c, key in keys.items() if key}
+        while col in taken:
+            col += 1
+        writes[(KEY_ROW, col)] = binding
+        plan.bound = False
 
     id_col, rev_col = found.get("response_id"), found.get("revision")
     rows: dict[str, int] = {}
-    for r in range(FIRST_DATA_ROW, len(grid)):
-        rid = _text(_cell(grid, r, id_col))
-        if rid:
-            rows.setdefault(rid, r)
-    next_row = max(len(grid), FIRST_DATA_ROW)
+    last_id_row = FIRST_DATA_ROW - 1
+    if id_col is not None:
+        for r in sorted(grid):
+            rid = _text(grid[r].get(id_col)) if r >= FIRST_DATA_ROW else ""
+            if rid:
+                rows.setdefault(rid, r)
+                last_id_row = r
+    next_row = last_id_row + 1
     latest: dict[str, RowUpdate] = {}
     for update in updates:
         if (
@@ -158,18 +201,24 @@ def plan_sheet(
     for update in latest.values():
         existing = rows.get(update.response_id)
         if existing is None:
+            while next_row in grid:  # a row people use for something else
+                next_row += 1
             r, next_row = next_row, next_row + 1
         else:
             r = existing
-            in_sheet = _as_int(_cell(grid, r, rev_col))
+            in_sheet = _as_int(grid[r].get(rev_col)) if rev_col is not None else None
             if in_sheet is not None and in_sheet > update.revision:
                 continue  # the sheet already holds a newer revision
         for column in columns:
             writes[(r, position[column.key])] = update.values.get(column.key, empty)
 
     plan.runs = _runs(writes)
-    plan.rows_needed = max(next_row, len(grid))
-    plan.cols_needed = max([width + plan.inserted, *[c + 1 for c in position.values()]])
+    plan.positions = position
+    plan.rows_needed = max([height, FIRST_DATA_ROW, *[r + 1 for r, _ in writes]])
+    plan.cols_needed = max([width + plan.inserted, *[c + 1 for _, c in writes]])
+    if grid:
+        last_row = max(grid)
+        plan.last_cell = (last_row, max(grid[last_row]))
     return plan
 
 

@@ -49,3 +49,13 @@ class SyncTarget(Base):
     # A worker that dies only delays the target until its claim runs out.
     claimed_by: Mapped[str | None] = mapped_column(String(128), default=None)
     claimed_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class SyncWorker(Base):
+    """One sync process's heartbeat: when it last finished a pass (`/healthz`, admin page)."""
+
+    __tablename__ = "sync_workers"
+
+    worker: Mapped[str] = mapped_column(String(128), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_pass_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -1,17 +1,20 @@
-"""Per organisation: pending entries, last success, last error, parked reason."""
+"""Per organisation: pending entries, last success, last error, parked reason; overall health."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.db import get_db
 from service.organisations import Directory
 from service.sync import outbox
+from service.sync.health import SyncHealth, sync_health
 from service.sync.models import SyncTarget
+from service.sync.registry import default_target
 from service.sync.worker import describe
 
 
@@ -19,7 +22,8 @@ from service.sync.worker import describe
 class TargetStatus:
     target: str
     name: str
-    description: str
+    description: str  # names files and keys: for operators (sync --status), not web pages
+    kind_label: str
     pending: int
     last_success_at: dt.datetime | None
     last_error: str | None
@@ -37,15 +41,19 @@ def target_status(app: Flask, db: Session) -> list[TargetStatus]:
     pending = outbox.pending_counts(db)
     states = {s.target: s for s in db.scalars(select(SyncTarget))}
     rows: list[TargetStatus] = []
-    names = {org.slug: (org.name, describe(app, org)) for org in directory}
+    names = {
+        org.slug: (org.name, describe(app, org), (org.spreadsheet or default_target()).kind.label)
+        for org in directory
+    }
     for target in [*names, *sorted(set(pending) - set(names))]:
-        name, description = names.get(target, (target, "okänd organisation"))
+        name, description, kind_label = names.get(target, (target, "okänd organisation", ""))
         state = states.get(target)
         rows.append(
             TargetStatus(
                 target=target,
                 name=name,
                 description=description,
+                kind_label=kind_label,
                 pending=pending.get(target, 0),
                 last_success_at=state.last_success_at if state else None,
                 last_error=state.last_error if state else None,
@@ -54,3 +62,10 @@ def target_status(app: Flask, db: Session) -> list[TargetStatus]:
             )
         )
     return rows
+
+
+def sync_state() -> SyncHealth:
+    """The mirroring's health for the current app (`/healthz`, the admin page)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    stale = dt.timedelta(seconds=float(app.config.get("SYNC_STALE_SECONDS", 300)))
+    return sync_health(get_db(), stale)

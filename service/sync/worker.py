@@ -22,7 +22,7 @@ from forms import Catalogue
 from service.catalogue import catalogue_for
 from service.models import utcnow
 from service.organisations import Directory, Organisation
-from service.sync import outbox, registry
+from service.sync import health, outbox, registry
 from service.sync.batches import BatchMaker, load_records
 from service.sync.kind import Context, SinkKind
 from service.sync.models import SyncTarget
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # A parked target is tried again by the watcher this often (a manual `sync` tries at once).
 PARK_RETRY = dt.timedelta(minutes=15)
 MAX_BACKOFF = dt.timedelta(minutes=5)
+# How often a watching worker records that it is alive (well within SYNC_STALE_SECONDS).
+HEARTBEAT_EVERY = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Worker:
         self.after_write = after_write
         self.owner = owner or outbox.worker_id()
         self.lease = dt.timedelta(seconds=int(app.config.get("SYNC_LEASE_SECONDS", 600)))
+        self._beaten: dt.datetime | None = None
         self._use_catalogue(self.catalogue, force=True)
 
     def _use_catalogue(self, catalogue: Catalogue, force: bool = False) -> None:
@@ -97,7 +100,12 @@ class Worker:
             self._use_catalogue(catalogue_for(self.app, db))
             targets = outbox.targets_with_work(db)
             db.commit()
-            return [self._sync_target(db, target, force) for target in sorted(targets)]
+            results = [self._sync_target(db, target, force) for target in sorted(targets)]
+            now = self.now()
+            if self._beaten is None or now - self._beaten >= HEARTBEAT_EVERY:
+                health.beat(db, self.owner, now)
+                self._beaten = now
+            return results
 
     def watch(self, interval: float, should_stop: Callable[[], bool]) -> None:
         """Pass after pass until `should_stop()`; a failing target never stops the loop."""
@@ -140,6 +148,12 @@ class Worker:
             sink.write(maker.batches(records))
         except SyncError as exc:
             return self._failed(db, state, exc)
+        except MemoryError:
+            # Trying again would only fail the same way: a person must make the sheet smaller.
+            reason = (
+                f"{state.description}: för stor för att läsas in; ta bort det som inte hör dit."
+            )
+            return self._failed(db, state, PermanentSyncError(reason))
         except Exception as exc:  # a bug or an unforeseen library error: keep the rest going
             log.exception("sync %s", target)
             return self._failed(db, state, TransientSyncError(f"Oväntat fel: {exc!r}"))

@@ -6,6 +6,7 @@ from flask import Flask
 from flask import Response as FlaskResponse
 
 from service import access
+from service.sync.status import sync_state
 from service.views import admin, downloads, fill, form_admin, home, public
 from service.views.formatting import register_filters
 
@@ -37,3 +38,4 @@ def init_app(app: Flask) -> None:
         app.extensions["csrf"].exempt(view)
     app.after_request(_security_headers)
     register_filters(app)
+    app.add_template_global(sync_state)  # admin/_sync_state.html

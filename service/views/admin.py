@@ -93,7 +93,6 @@ def overview() -> tuple[str, int]:
         error=error,
         download_url=url_for("downloads.regional_xlsx", **filters.download_args()),  # type: ignore[arg-type]
         more_url=url_for("downloads.regional", **filters.download_args()),  # type: ignore[arg-type]
-        # For the mirrors' state (admin/_sync_state.html, or the older _sync_status.html).
         sync_status=target_status(current_app, db),
     ), (400 if error else 200)
 

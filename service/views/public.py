@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from service.catalogue import current_catalogue
 from service.db import ping
+from service.sync.status import sync_state
 
 bp = Blueprint("public", __name__)
 
@@ -17,7 +18,14 @@ def start() -> str:
 
 
 @bp.route("/healthz")
-def healthz() -> tuple[dict[str, str], int]:
-    if ping():
-        return {"status": "ok"}, 200
-    return {"status": "database unavailable"}, 503
+def healthz() -> tuple[dict[str, object], int]:
+    """The database answers, and mirroring runs: 503 when either has stopped."""
+    if not ping():
+        return {"status": "database unavailable"}, 503
+    state = sync_state()
+    answer: dict[str, object] = {
+        "status": "ok",
+        "sync": state.state,
+        "oldest_waiting_s": state.oldest_waiting_s,
+    }
+    return answer, 503 if state.state == "stopped" else 200

@@ -39,7 +39,8 @@ def test_no_inline_script_or_style_in_pages(sign_in: Any) -> None:
 
 def test_healthz(client: Any) -> None:
     reply = client.get("/healthz")
-    assert reply.status_code == 200 and reply.get_json() == {"status": "ok"}
+    assert reply.status_code == 200
+    assert reply.get_json() == {"status": "ok", "sync": "ok", "oldest_waiting_s": None}
 
 
 def test_unknown_page_is_a_swedish_404(client: Any) -> None:

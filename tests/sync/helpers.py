@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,9 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from forms import parse_fields
-from service import responses
+from forms.xlsform_writer import write_xlsform
+from service import form_store, responses
+from service.catalogue import catalogue_for
 from service.models import Response
 from service.sync.worker import Worker
 from tests.conftest import complete_answers
@@ -61,3 +64,11 @@ def by_key(rows: list[list[Any]]) -> list[dict[str, Any]]:
     """Data rows as {column key: value}, using the sheet's own key row."""
     keys = rows[0]
     return [{k: v for k, v in zip(keys, row, strict=False) if k} for row in rows[2:]]
+
+
+def publish_short_title(app: Flask, short_title: str, form_id: str = "detaljplan") -> None:
+    """Publish a new version of a checklist that differs only in its short title."""
+    with app.extensions["checklistor.sessionmaker"]() as db:
+        catalogue = catalogue_for(app, db)
+        form = dataclasses.replace(catalogue.latest(form_id), short_title=short_title)
+        form_store.publish(db, catalogue, write_xlsform(form), "ny.xlsx", "test")

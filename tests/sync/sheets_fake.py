@@ -1,7 +1,8 @@
 """A fake of the Google Sheets API v4 endpoints gspread uses, served over HTTP on loopback.
 
-It keeps a real grid of cells per worksheet, enforces grid limits, answers errors with
-Google's status codes and JSON bodies, counts requests, verifies the service account's
+It keeps a real grid of cells per worksheet, enforces grid limits and Google's rule that
+no two worksheets' titles may be equal ignoring case, answers errors with Google's status
+codes and JSON bodies (403s with their `reason`s), counts requests, verifies the service account's
 signed JWT at its OAuth token endpoint, and injects faults on request: 429 with
 Retry-After, 500, 503, a connection reset (before or after applying the request) and a
 slow answer (applied, but later than the client waits).
@@ -10,7 +11,6 @@ slow answer (applied, but later than the client waits).
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import re
 import socket
@@ -18,7 +18,6 @@ import struct
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -26,91 +25,20 @@ import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-STATUS = {
-    400: "INVALID_ARGUMENT",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    503: "UNAVAILABLE",
-}
+from tests.sync.sheets_model import (
+    ApiFault,
+    Cell,
+    Fault,
+    Sheet,
+    Spreadsheet,
+    _error,
+    apply_structure,
+    google_error,
+    parse_box,
+    parse_range,
+)
 
-
-class ApiFault(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-@dataclass
-class Cell:
-    value: Any
-    formula: bool = False  # entered so that a spreadsheet would run it
-
-
-@dataclass
-class Sheet:
-    sheet_id: int
-    title: str
-    rows: int = 1000
-    cols: int = 26
-    frozen: int = 0
-    hidden_rows: set[int] = field(default_factory=set)
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
-
-    def values(self) -> list[list[Any]]:
-        """Rows of values with trailing blanks trimmed, as Google returns them."""
-        if not self.cells:
-            return []
-        # One pass over the cells (a benchmark reads sheets of thousands of rows).
-        widths = [0] * (max(r for r, _ in self.cells) + 1)
-        for r, c in self.cells:
-            widths[r] = max(widths[r], c + 1)
-        out: list[list[Any]] = [[""] * width for width in widths]
-        for (r, c), cell in self.cells.items():
-            out[r][c] = cell.value
-        return out
-
-
-@dataclass
-class Spreadsheet:
-    key: str
-    title: str
-    sheets: list[Sheet] = field(default_factory=list)
-    shared: bool = True
-
-    def sheet(self, title: str) -> Sheet:
-        for sheet in self.sheets:
-            if sheet.title == title:
-                return sheet
-        raise ApiFault(400, f"Unable to parse range: {title}")
-
-
-@dataclass
-class Fault:
-    kind: str  # "429", "500", "503", "reset", "reset_after", "slow"
-    count: int
-    match: str  # substring of "METHOD path"
-    retry_after: str | None
-    delay: float
-
-
-def column_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def parse_range(text: str) -> tuple[str, int, int]:
-    """('Title', row0, col0) of an A1 range's top-left cell."""
-    title, _, cells = text.rpartition("!") if "!" in text else (text, "", "")
-    if title.startswith("'"):
-        title = title[1:-1].replace("''", "'")
-    match = re.match(r"([A-Za-z]*)(\d*)", cells.split(":")[0])
-    letters, digits = match.groups() if match else ("", "")
-    return title, int(digits) - 1 if digits else 0, column_index(letters) if letters else 0
+__all__ = ["FakeSheets", "google_error", "parse_box", "parse_range"]
 
 
 class FakeSheets:
@@ -120,6 +48,7 @@ class FakeSheets:
         self.log: list[str] = []  # "METHOD path" of every API request, faulted ones too
         self.input_options: list[str] = []
         self.tokens: set[str] = set()
+        self.refusal: dict[str, Any] | None = None  # an error body every API call answers
         self.token_requests = 0
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.client_email = "checklistor-sync@test-project.iam.gserviceaccount.com"
@@ -219,6 +148,10 @@ class FakeSheets:
         book = self.spreadsheets.get(match.group(1))
         if book is None:
             raise ApiFault(404, "Requested entity was not found.")
+        if self.refusal is not None:
+            raise ApiFault(
+                self.refusal["error"]["code"], self.refusal["error"]["message"], self.refusal
+            )
         if not book.shared:
             raise ApiFault(403, "The caller does not have permission")
         rest = match.group(2)
@@ -232,7 +165,7 @@ class FakeSheets:
         if method == "POST" and rest == "/values:batchUpdate":
             return self._write(book, body)
         if method == "POST" and rest == ":batchUpdate":
-            return self._structure(book, body)
+            return apply_structure(book, body)
         raise ApiFault(404, "Not found")
 
     def _metadata(self, book: Spreadsheet) -> dict[str, Any]:
@@ -245,7 +178,7 @@ class FakeSheets:
                         "sheetId": s.sheet_id,
                         "title": s.title,
                         "index": i,
-                        "sheetType": "GRID",
+                        "sheetType": s.kind,
                         "gridProperties": {
                             "rowCount": s.rows,
                             "columnCount": s.cols,
@@ -258,9 +191,16 @@ class FakeSheets:
         }
 
     def _read(self, book: Spreadsheet, text: str) -> dict[str, Any]:
-        title, _, _ = parse_range(text)
+        title, (row0, col0, row1, col1) = parse_box(text)
         sheet = book.sheet(title)
-        values = [[str(v) if not isinstance(v, str) else v for v in row] for row in sheet.values()]
+        if sheet.kind != "GRID":
+            raise ApiFault(400, f"Unable to parse range: {text}")
+        values = [
+            [str(v) if not isinstance(v, str) else v for v in row]
+            for row in sheet.values(row0, row1, col0, col1)
+        ]
+        while values and not any(v != "" for v in values[-1]):
+            values.pop()
         answer: dict[str, Any] = {"range": f"'{title}'!A1:Z{sheet.rows}", "majorDimension": "ROWS"}
         if values:
             answer["values"] = values
@@ -297,67 +237,6 @@ class FakeSheets:
                 sheet.cells[(rr, cc)] = Cell(value, formula)
         cells = len(staged)
         return {"spreadsheetId": book.key, "totalUpdatedCells": cells}
-
-    def _structure(self, book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-        staged = copy.deepcopy(book.sheets)  # atomic: all requests or none
-        replies: list[dict[str, Any]] = []
-
-        def by_id(sheet_id: int) -> Sheet:
-            for s in staged:
-                if s.sheet_id == sheet_id:
-                    return s
-            raise ApiFault(400, f"No grid with id: {sheet_id}")
-
-        for n, request in enumerate(body.get("requests", [])):
-            ((kind, spec),) = request.items()
-            if kind == "addSheet":
-                props = spec.get("properties", {})
-                title = props["title"]
-                if any(s.title == title for s in staged):
-                    raise ApiFault(
-                        400,
-                        f"Invalid requests[{n}].addSheet: A sheet with the name "
-                        f'"{title}" already exists. Please enter another name.',
-                    )
-                grid = props.get("gridProperties", {})
-                sheet = Sheet(
-                    props.get("sheetId", len(staged) + 1),
-                    title,
-                    grid.get("rowCount", 1000),
-                    grid.get("columnCount", 26),
-                    grid.get("frozenRowCount", 0),
-                )
-                staged.append(sheet)
-                replies.append(
-                    {"addSheet": {"properties": {"sheetId": sheet.sheet_id, "title": title}}}
-                )
-                continue
-            if kind == "appendDimension":
-                sheet = by_id(spec["sheetId"])
-                if spec["dimension"] == "ROWS":
-                    sheet.rows += spec["length"]
-                else:
-                    sheet.cols += spec["length"]
-            elif kind == "insertDimension":
-                rng = spec["range"]
-                sheet = by_id(rng["sheetId"])
-                start, count = rng["startIndex"], rng["endIndex"] - rng["startIndex"]
-                if rng["dimension"] != "COLUMNS":
-                    raise ApiFault(400, "only columns are supported by the fake")
-                sheet.cells = {
-                    (r, c + count if c >= start else c): v for (r, c), v in sheet.cells.items()
-                }
-                sheet.cols += count
-            elif kind == "updateDimensionProperties":
-                rng = spec["range"]
-                sheet = by_id(rng["sheetId"])
-                if rng["dimension"] == "ROWS" and spec["properties"].get("hiddenByUser"):
-                    sheet.hidden_rows.update(range(rng["startIndex"], rng["endIndex"]))
-            else:
-                raise ApiFault(400, f"Invalid requests[{n}]: unknown request {kind}")
-            replies.append({})
-        book.sheets = staged
-        return {"spreadsheetId": book.key, "replies": replies}
 
     def sort_rows(self, key: str, title: str, first_row: int, column: int, reverse: bool) -> None:
         """Sort the rows from `first_row` (0-based) by one column, as a person does in Sheets."""
@@ -458,7 +337,7 @@ class FakeSheets:
                             json.loads(raw) if raw else None,
                         )
                 except ApiFault as exc:
-                    self._send(exc.code, _error(exc.code, exc.message))
+                    self._send(exc.code, exc.body)
                     return
                 if fault and fault.kind == "reset_after":
                     self._reset()  # applied, but the client never hears so
@@ -466,10 +345,6 @@ class FakeSheets:
                 self._send(200, answer)
 
         return Handler
-
-
-def _error(code: int, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "status": STATUS.get(code, "UNKNOWN")}}
 
 
 def _b64(text: str) -> bytes:

@@ -3,73 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from service import create_app
 from service.sync.google import Pacer
 from service.sync.models import OutboxEntry
-from tests.sync.helpers import later, submit, worker
+from tests.sync.conftest import KARLSKRONA, RONNEBY, google_worker, rows
+from tests.sync.helpers import later, submit
 from tests.sync.sheets_fake import FakeSheets
 
-KARLSKRONA, RONNEBY = "sheet-karlskrona", "sheet-ronneby"
 FORMULAS = ['=HYPERLINK("http://evil.example","klicka")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"]
 
 
 class Killed(BaseException):
     pass
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheets]:
-    server = FakeSheets().start()
-    server.create(KARLSKRONA)
-    server.create(RONNEBY)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def gapp(tmp_path: Path, fake: FakeSheets) -> Flask:
-    key_file = tmp_path / "service-account.json"
-    key_file.write_text(json.dumps(fake.key_file()))
-    orgs = tmp_path / "organisations.yaml"
-    orgs.write_text(
-        "organisations:\n"
-        "  - {slug: karlskrona, name: Karlskrona kommun, kind: municipality,"
-        f" spreadsheet: {{google_key: {KARLSKRONA}}}}}\n"
-        "  - {slug: ronneby, name: Ronneby kommun, kind: municipality,"
-        f" spreadsheet: {{google_key: {RONNEBY}}}}}\n"
-        "  - {slug: karlshamn, name: Karlshamns kommun, kind: municipality}\n",
-        encoding="utf-8",
-    )
-    return create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SECRET_KEY": "test-secret",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
-            "ORGANISATIONS": str(orgs),
-            "GOOGLE_CREDENTIALS": str(key_file),
-            "SYNC_GOOGLE_TIMEOUT": 1.5,
-        }
-    )
-
-
-def google_worker(app: Flask, fake: FakeSheets, sleeps: list[float] | None = None, **kw: Any):
-    record = sleeps.append if sleeps is not None else (lambda _s: None)
-    return worker(app, google_adapter=fake.adapter(), sleep=record, **kw)
-
-
-def rows(fake: FakeSheets, key: str = KARLSKRONA, title: str = "Detaljplan") -> list[dict]:
-    values = fake.values(key, title)
-    keys = values[0]
-    return [{k: v for k, v in zip(keys, row, strict=False) if k} for row in values[2:]]
 
 
 def pending(app: Flask) -> int:
@@ -216,7 +166,7 @@ def test_api_calls_per_pass_do_not_grow_with_responses(gapp: Flask, fake: FakeSh
         before = fake.api_calls()
         google_worker(gapp, fake).run_once()
         calls.append(fake.api_calls() - before)
-    assert calls[0] == calls[1] == 3  # metadata, one read, one write
+    assert calls[0] == calls[1] == 4  # metadata, key rows, the bound sheet, one write
     assert len(rows(fake)) == 44
 
 
@@ -257,7 +207,7 @@ def test_new_columns_are_inserted_before_peoples_columns(gapp: Flask, fake: Fake
     update = RowUpdate("r1", 2, {"response_id": "r1", "revision": 2, "item:x": "Ja"})
     sink.write([SheetBatch("Blad", new, [update])])
     assert fake.values(KARLSKRONA, "Blad") == [
-        ["response_id", "revision", "item:x"],
+        ["response_id", "revision", "item:x", "form:Blad"],  # the binding moves along
         ["Svarets id", "Version", "9. Ny fråga", "Egen"],
         ["r1", 2, "Ja", "min not"],
     ]

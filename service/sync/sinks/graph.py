@@ -22,11 +22,11 @@ import requests
 from exports.guard import EXCEL_CELL_LIMIT
 from exports.sheetnames import SheetNames
 from service.sync.kind import Context, SettingsError, SinkKind, setting
+from service.sync.mirror import BINDING_PREFIX as BINDING
 from service.sync.mirror import KEY_ROW, SheetBatch, plan_sheet
 from service.sync.sinks import PermanentSyncError, Sink, TransientSyncError
 from service.sync.sinks.graph_cells import blocks, grid_of, letter
 
-BINDING = "form:"
 # Rows of the sync's own columns read at most: a value typed far below (one Ctrl+↓ away, at
 # row 1,048,576) is not read, while a real mirror stays far under it.
 MAX_READ_ROWS = 100_000

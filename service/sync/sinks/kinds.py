@@ -70,7 +70,7 @@ def _google_client(context: Context) -> Any:
             )
         except (ValueError, KeyError, OSError) as exc:
             raise PermanentSyncError(
-                f"Nyckelfilen för Google (GOOGLE_CREDENTIALS={path or 'inte satt'}) "
+                f"Nyckelfilen för Google (CHECKLISTOR_GOOGLE_CREDENTIALS={path or 'inte satt'}) "
                 f"kan inte användas: {exc}"
             ) from None
     return context.clients["google"]
@@ -88,7 +88,7 @@ GOOGLE = SinkKind(
     settings=GoogleSettings,
     markers=("google_key",),
     cell_limit=GOOGLE_CELL_LIMIT,
-    dates_as_text=True,
+    dates_as_text=False,
     describe=lambda s, _slug, _context: f"Google-kalkylark {s.google_key}",
     build=_google_build,
 )

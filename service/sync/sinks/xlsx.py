@@ -3,7 +3,9 @@
 Each write reads the workbook, changes only the sync's own cells, saves to a temporary
 file next to it and replaces the old file in one step, so a crash leaves either the old
 or the new workbook, never a broken one. A lock file beside the workbook keeps two sync
-processes from interleaving their read-change-write.
+processes from interleaving their read-change-write. Only cells that exist are read
+(never the sheet's whole bounding box), and what people added (pictures, charts, notes,
+validation, conditional formats, filters) is loaded and saved back with the rest.
 """
 
 from __future__ import annotations
@@ -24,10 +26,25 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from service.sync.binding import Placement, Tab, assign_titles, key_row, only_sync_cells, place
 from service.sync.mirror import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, SheetBatch, plan_sheet
 from service.sync.sinks import PermanentSyncError, TransientSyncError
 
 BOLD = Font(bold=True)
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's grid
+
+
+def cell_grid(sheet: Any) -> dict[int, dict[int, Any]]:
+    """The sheet's non-empty cells, 0-based, from the cells openpyxl actually loaded.
+
+    `iter_rows` would create every cell of the bounding box: one value at CR1048576
+    means about 100 million cells. The loaded cells are exactly the ones in the file.
+    """
+    grid: dict[int, dict[int, Any]] = {}
+    for (row, col), cell in sheet._cells.items():
+        if cell.value not in (None, ""):
+            grid.setdefault(row - 1, {})[col - 1] = cell.value
+    return grid
 
 
 @contextlib.contextmanager
@@ -66,8 +83,32 @@ class XlsxSink:
             ) from None
         with file_lock(self.path.with_name(self.path.name + ".lock"), self.lock_timeout):
             workbook = self._load()
-            for batch in batches:
-                self._write_sheet(workbook, batch)
+            sheets = list(workbook.worksheets)
+            grids = [cell_grid(sheet) for sheet in sheets]
+            tabs = [
+                Tab(i, s.title, key_row(grids[i].get(KEY_ROW, {}))) for i, s in enumerate(sheets)
+            ]
+            placements = place(tabs, batches)
+            dropped = {
+                split.index
+                for p in placements
+                for split in p.splits
+                if only_sync_cells(grids[split.index])
+            }
+            assign_titles(tabs, placements, dropped)
+            for index in sorted(dropped):
+                workbook.remove(sheets[index])
+            # openpyxl renames "Detaljplan" to "DetaljPlan1" when the new title matches any
+            # tab's ignoring case, the tab's own included: pass through a unique title first.
+            for n, placement in enumerate(placements):
+                if placement.tab and sheets[placement.tab.index].title != placement.title:
+                    sheets[placement.tab.index].title = f"~checklistor-{n}"
+            for placement in placements:
+                tab = placement.tab
+                sheet = sheets[tab.index] if tab else workbook.create_sheet(placement.title)
+                if sheet.title != placement.title:
+                    sheet.title = placement.title
+                self._write_sheet(sheet, grids[tab.index] if tab else {}, placement)
             self._save(workbook)
 
     def _load(self) -> Any:
@@ -77,6 +118,12 @@ class XlsxSink:
             return workbook
         try:
             return load_workbook(self.path)
+        except MemoryError:
+            raise PermanentSyncError(
+                f"Arbetsboken {self.path} är för stor för att läsas in. Ta bort innehåll "
+                "som inte hör till speglingen, eller flytta undan filen och kör "
+                "`checklistor sync --all`."
+            ) from None
         except PermissionError:
             raise PermanentSyncError(
                 f"Arbetsboken {self.path} går inte att läsa (behörighet saknas)."
@@ -87,13 +134,17 @@ class XlsxSink:
                 "Flytta undan filen och kör `checklistor sync --all`, så skapas den på nytt."
             ) from None
 
-    def _write_sheet(self, workbook: Any, batch: SheetBatch) -> None:
-        created = batch.title not in workbook.sheetnames
-        sheet = workbook.create_sheet(batch.title) if created else workbook[batch.title]
-        grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-        while grid and all(v in (None, "") for v in grid[-1]):
-            grid.pop()
-        plan = plan_sheet(grid, batch.columns, batch.updates, empty=None)
+    def _write_sheet(self, sheet: Any, grid: dict[int, dict[int, Any]], place: Placement) -> None:
+        batch: SheetBatch = place.batch
+        created = place.tab is None
+        plan = plan_sheet(grid, batch.columns, batch.updates, empty=None, binding=batch.binding)
+        if plan.rows_needed > MAX_ROWS or plan.cols_needed > MAX_COLS:
+            row, col = plan.last_cell
+            raise PermanentSyncError(
+                f"Bladet '{sheet.title}' i arbetsboken {self.path} har inte plats för fler "
+                f"svar: cellen {get_column_letter(col + 1)}{row + 1} ligger vid Excels gräns. "
+                "Ta bort det som står långt ned eller till höger i bladet."
+            )
         if plan.inserted:
             sheet.insert_cols(plan.insert_at + 1, plan.inserted)
         for run in plan.runs:
@@ -102,7 +153,7 @@ class XlsxSink:
                 _set(cell, value)
                 if run.row == HEADER_ROW:
                     cell.font = BOLD
-        if created or plan.inserted or len(grid) == 0:
+        if created or plan.inserted or not grid:
             by_key = {c.key: c for c in batch.columns}
             for col in range(1, sheet.max_column + 1):
                 column = by_key.get(str(sheet.cell(row=KEY_ROW + 1, column=col).value))
