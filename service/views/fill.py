@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
 from flask_wtf.csrf import ValidationError, validate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +21,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forms import Catalogue, Form, InvalidSubmission, Submission, parse_fields, validate
 from forms.diff import carry_over
+from forms.progress import DETAILS_ID, State, changed_part, progress
 from service import form_store, responses
 from service.access import current_org, org_required, signin_needed
 from service.catalogue import current_catalogue
@@ -22,6 +34,8 @@ bp = Blueprint("fill", __name__)
 
 # Posted fields that steer the page rather than carry answers.
 CONTROL_FIELDS = {"csrf_token", "action", "lock_version"}
+# Session key: a draft was just saved without JavaScript; the next form page says so.
+SAVED_NOTE = "fill_saved"
 
 # (title, text) of the warnings shown above a form whose post was not saved.
 CONFLICT = (
@@ -92,9 +106,18 @@ def render_form(
         errors=errors or {},
         warning=warning,
         lock_version=lock if lock is not None else (response.lock_version if response else 0),
+        progress=progress(form, submission, details_title(form)),
+        saved=session.pop(SAVED_NOTE, False) if status == 200 else False,
         **newer_version(form, response),
     )
     return page, status
+
+
+def details_title(form: Form) -> str:
+    """The heading of the plan's details part (a programme has no plan)."""
+    if form.id == "trafikforsorjningsprogram":
+        return gettext("Uppgifter om programmet")
+    return gettext("Uppgifter om planen")
 
 
 def newer_version(form: Form, response: Response | None) -> dict[str, object]:
@@ -105,12 +128,10 @@ def newer_version(form: Form, response: Response | None) -> dict[str, object]:
     return {"newer": latest, "newer_dropped": carry_over(form, latest, response.data or {})[1]}
 
 
-def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tuple[str, int]:
-    kind, _, section = request.form.get("action", "").partition("@")
-    if kind not in ("draft", "submit"):
-        fail(400)
+def posted_submission(form: Form) -> Submission:
+    """The posted answers, or a 400 for fields our page cannot have sent."""
     try:
-        submission = parse_fields(
+        return parse_fields(
             form, ((k, v) for k, v in request.form.items(multi=True) if k not in CONTROL_FIELDS)
         )
     except InvalidSubmission:
@@ -119,6 +140,14 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
             "Formuläret innehöll uppgifter som inte hör till den här checklistan. "
             "Inget har sparats. Ladda om sidan och försök igen.",
         )
+
+
+def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tuple[str, int]:
+    """Spara utkast (draft), Fortsätt (review) or, from older pages, Skicka in (submit)."""
+    kind = request.form.get("action", "").partition("@")[0]
+    if kind not in ("draft", "review", "submit"):
+        fail(400)
+    submission = posted_submission(form)
     try:
         # Checked here rather than before the view (it is exempt from the automatic check):
         # a page too old to trust must not throw away what the person typed.
@@ -132,6 +161,7 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
     db = get_db()
     if response is not None and request.form.get("lock_version") != str(response.lock_version):
         return render_form(form, submission, response, status=409, warning=CONFLICT)
+    before = Submission.from_dict(response.data if response else None)
     if response is None:
         response = responses.create(db, current_org().slug, form)
     try:
@@ -153,13 +183,19 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         posted_lock = request.form.get("lock_version", "0")
         lock = int(posted_lock) if posted_lock.isdigit() else 0
         return render_form(form, submission, None, status=503, warning=UNAVAILABLE, lock=lock)
-    flash("Utkastet är sparat. Du kan fortsätta nu eller komma tillbaka senare.", "success")
-    anchor = f"#{section}" if form_has_section(form, section) else ""
-    return redirect(url_for("fill.edit", response_id=response.id) + anchor)
+    if kind == "review":
+        return redirect(url_for("fill.review", response_id=response.id))
+    # Without JavaScript the page cannot say where the person was: it opens again at the
+    # part they changed last (or the first unfinished one), the confirmation in the
+    # action bar beside the button they pressed.
+    session[SAVED_NOTE] = True
+    landing = changed_part(form, before, submission) or first_unfinished(form, submission)
+    return redirect(url_for("fill.edit", response_id=response.id) + f"#{landing}")
 
 
-def form_has_section(form: Form, section_id: str) -> bool:
-    return any(s.id == section_id for s in form.sections)
+def first_unfinished(form: Form, submission: Submission) -> str:
+    parts = progress(form, submission).parts
+    return next((p.id for p in parts if p.state is not State.DONE), DETAILS_ID)
 
 
 @bp.route("/checklista/<form_id>/ny", methods=["GET", "POST"])
