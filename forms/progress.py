@@ -109,7 +109,9 @@ def progress(form: Form, submission: Submission, details_title: str = "") -> Pro
 def _details(form: Form, submission: Submission, title: str) -> Part:
     required = [spec for spec in form.metadata if spec.required]
     missing = tuple(
-        Missing(spec.input_name, None, spec.label) for spec in required if not _filled(submission, spec)
+        Missing(spec.input_name, None, spec.label)
+        for spec in required
+        if not _filled(submission, spec)
     )
     started = any(submission.metadata.get(spec.id) for spec in form.metadata)
     done = len(required) - len(missing)

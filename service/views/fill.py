@@ -104,13 +104,43 @@ def render_form(
         sub=submission,
         response=response,
         errors=errors or {},
+        error_groups=group_errors(form, errors or {}),
         warning=warning,
         lock_version=lock if lock is not None else (response.lock_version if response else 0),
         progress=progress(form, submission, details_title(form)),
         saved=session.pop(SAVED_NOTE, False) if status == 200 else False,
+        # What the page shows is not what is stored: fill.js saves it (or, after a
+        # conflict, waits until the person chooses Spara utkast).
+        unsaved=status != 200,
+        paused=warning is CONFLICT,
+        autosave_url=autosave_url(form),
         **newer_version(form, response),
     )
     return page, status
+
+
+def autosave_url(form: Form) -> str:
+    """Where fill.js saves this page: the response being edited, or a new one."""
+    response_id = (request.view_args or {}).get("response_id")
+    if response_id:
+        return url_for("fill.autosave_response", response_id=response_id)
+    return url_for("fill.autosave_new", form_id=form.id)
+
+
+def group_errors(form: Form, errors: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The error summary's messages grouped by part, in page order: (heading, [(field, text)])."""
+    groups = [(details_title(form), [f.input_name for f in form.metadata])] + [
+        (
+            f"{n}. {section.title}",
+            [name for item in section.items for name in (item.answer_name, item.comment_name)],
+        )
+        for n, section in enumerate(form.sections, 1)
+    ]
+    found = [
+        (title, [(name, errors[name]) for name in names if name in errors])
+        for title, names in groups
+    ]
+    return [(title, shown) for title, shown in found if shown]
 
 
 def details_title(form: Form) -> str:

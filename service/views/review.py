@@ -28,7 +28,9 @@ CHANGED = N_(
 INCOMPLETE = N_("Alla frågor behöver ett svar innan du kan skicka in.")
 
 
-def render_review(response: Response, status: int = 200, warning: str | None = None) -> tuple[str, int]:
+def render_review(
+    response: Response, status: int = 200, warning: str | None = None
+) -> tuple[str, int]:
     form = form_for(response)
     submission = Submission.from_dict(response.data)
     page = render_template(
