@@ -22,7 +22,7 @@ document.addEventListener("click", function (event) {
   var form = document.querySelector("form.checklist[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var status = document.getElementById("save-status");
-  var DELAY_TYPING = 1200, DELAY_CHOICE = 300, RETRY_MAX = 30000;
+  var DELAY_TYPING = 1200, DELAY_CHOICE = 300, MAX_WAIT = 4000, RETRY_MAX = 30000;
 
   var changes = form.hasAttribute("data-unsaved") ? 1 : 0; // edits made on this page
   var saved = 0;            // the edit count the last successful save included
@@ -45,14 +45,19 @@ document.addEventListener("click", function (event) {
 
   function unsaved() { return changes !== saved || invalid || inFlight !== null; }
 
+  /* Debounced, but a person who keeps typing is still saved every few seconds. */
+  var due = null;
   function schedule(delay) {
     if (stopped) { return; }
+    var now = Date.now();
+    if (due === null) { due = now + MAX_WAIT; }
     clearTimeout(timer);
-    timer = setTimeout(save, delay);
+    timer = setTimeout(save, Math.max(0, Math.min(delay, due - now)));
   }
 
   function save(keepalive) {
     timer = null;
+    due = null;
     if (stopped || changes === saved && !invalid) { return; }
     if (inFlight) { inFlight.again = true; return; }
     var sending = changes;
@@ -71,10 +76,12 @@ document.addEventListener("click", function (event) {
       clearTimeout(slow);
       inFlight = null;
       handle(result.code, result.body, sending);
+      if (waiting) { resubmit(); return; }
       if (request.again || changes !== saved) { schedule(DELAY_CHOICE); }
     }, function () {
       clearTimeout(slow);
       inFlight = null;
+      if (waiting) { resubmit(); return; }
       failed(navigator.onLine === false ? "offline" : "failed");
     });
   }
@@ -120,6 +127,8 @@ document.addEventListener("click", function (event) {
   }
 
   form.addEventListener("input", function (event) {
+    var part = event.target.closest("fieldset[data-part]");
+    if (part) { lastPart = part.id; }
     changes += 1;
     showProgress();
     schedule(event.target.type === "radio" || event.target.type === "checkbox" ? DELAY_CHOICE : DELAY_TYPING);
@@ -131,9 +140,28 @@ document.addEventListener("click", function (event) {
     }
     showProgress();
   });
-  form.addEventListener("submit", function () { leaving = true; clearTimeout(timer); });
+  /* Spara utkast and Fortsätt post the whole form. A save still on its way would change
+     the lock under them, so they wait for it; Spara utkast says which part the person
+     was working on, for the page that comes back to open there. */
+  var lastPart = null, waiting = null;
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    clearTimeout(timer);
+    if (inFlight) {
+      event.preventDefault();
+      waiting = button;
+      return;
+    }
+    leaving = true;
+    if (button && button.value === "draft" && lastPart) { button.value = "draft@" + lastPart; }
+  });
+  function resubmit() {
+    var button = waiting;
+    waiting = null;
+    if (button) { form.requestSubmit(button); }
+  }
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && unsaved()) { save(true); }
+    if (document.visibilityState === "hidden" && !leaving && unsaved()) { save(true); }
   });
   window.addEventListener("online", function () { if (unsaved()) { schedule(0); } });
   window.addEventListener("beforeunload", function (event) {

@@ -174,7 +174,8 @@ def posted_submission(form: Form) -> Submission:
 
 def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tuple[str, int]:
     """Spara utkast (draft), Fortsätt (review) or, from older pages, Skicka in (submit)."""
-    kind = request.form.get("action", "").partition("@")[0]
+    # "draft@<part>": the script says which part the person was working on.
+    kind, _, named_part = request.form.get("action", "").partition("@")
     if kind not in ("draft", "review", "submit"):
         fail(400)
     submission = posted_submission(form)
@@ -215,11 +216,16 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         return render_form(form, submission, None, status=503, warning=UNAVAILABLE, lock=lock)
     if kind == "review":
         return redirect(url_for("fill.review", response_id=response.id))
-    # Without JavaScript the page cannot say where the person was: it opens again at the
-    # part they changed last (or the first unfinished one), the confirmation in the
-    # action bar beside the button they pressed.
+    # The saved page opens again at the part the person was working on: named by the
+    # script, or without it the part they changed last (or the first unfinished one),
+    # with the confirmation in the action bar beside the button they pressed.
     session[SAVED_NOTE] = True
-    landing = changed_part(form, before, submission) or first_unfinished(form, submission)
+    parts = {DETAILS_ID} | {section.id for section in form.sections}
+    landing = (
+        named_part
+        if named_part in parts
+        else changed_part(form, before, submission) or first_unfinished(form, submission)
+    )
     return redirect(url_for("fill.edit", response_id=response.id) + f"#{landing}")
 
 

@@ -84,3 +84,11 @@ def fill_quickly(page: Any, form: Form, values: dict[str, str], answer: str = "j
             page.fill(selector, values[spec.id])
     for item in form.items:
         page.check(f'input[name="{item.answer_name}"][value="{answer}"]')
+
+
+def send_quickly(page: Any) -> None:
+    """Fortsätt, then Skicka in on Kontrollera dina svar (for setting up states)."""
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    with page.expect_navigation():
+        page.click('button[value="submit"]')
