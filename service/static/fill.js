@@ -36,6 +36,7 @@ document.addEventListener("click", function (event) {
     status.classList.remove("notice", "notice-success");
     status.classList.toggle("save-problem", key !== "saved" && key !== "saving");
     status.textContent = text;
+    status.setAttribute("data-state", key === "saved" && unsaved() ? "pending" : key);
   }
 
   function clock() {
@@ -130,12 +131,14 @@ document.addEventListener("click", function (event) {
     var part = event.target.closest("fieldset[data-part]");
     if (part) { lastPart = part.id; }
     changes += 1;
+    status.setAttribute("data-state", "pending");
     showProgress();
     schedule(event.target.type === "radio" || event.target.type === "checkbox" ? DELAY_CHOICE : DELAY_TYPING);
   });
   form.addEventListener("change", function (event) {
     if (event.target.tagName === "SELECT" || event.target.type === "date") {
       changes += 1;
+      status.setAttribute("data-state", "pending");
       schedule(DELAY_CHOICE);
     }
     showProgress();
