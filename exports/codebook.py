@@ -14,8 +14,8 @@ from forms import Form
 
 HEADERS = (
     "Checklista",
-    "Punkt",
-    "Punktens id",
+    "Nr",
+    "Frågans id",
     "Avsnitt",
     "Fråga",
     "Finns i versioner",

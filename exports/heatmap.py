@@ -52,13 +52,13 @@ def write_heatmap(
         ws.column_dimensions[get_column_letter(n)].width = 14
     ws.freeze_panes = f"C{HEADER_ROW + 2}"
 
-    ws.append([cell(ws, f"{form.short_title} – andel Ja per punkt och organisation", font=TITLE)])
+    ws.append([cell(ws, f"{form.short_title} – andel Ja per fråga och organisation", font=TITLE)])
     if not tally.responses:
         ws.append([cell(ws, "Inga svar i urvalet för den här checklistan.", font=BOLD)])
         return
     ws.append([cell(ws, EXPLANATION)])
     ws.append([])
-    headers = ["Punkt", "Fråga", *(name for _, name in shown), "Alla organisationer"]
+    headers = ["Nr", "Fråga", *(name for _, name in shown), "Alla organisationer"]
     ws.append([cell(ws, h, font=BOLD, fill=HEADER_FILL, alignment=WRAP) for h in headers])
     counts = [tally.orgs[slug].responses for slug, _ in shown]
     ws.append([None, cell(ws, "Antal svar", font=BOLD), *counts, tally.responses])

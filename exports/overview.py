@@ -25,7 +25,7 @@ HEADERS = (
     "Utkast",
     "Senast inskickat",
     *(f"Andel {label}" for label in ANSWER_LABELS),
-    "Antal svar på punkter",
+    "Antal svar på frågor",
 )
 WIDTHS = (30, 26, 12, 10, 18, 11, 11, 11, 13, 13)
 
@@ -55,8 +55,8 @@ def write_overview(
         [
             cell(
                 ws,
-                "Tider i svensk tid. Andelarna gäller alla svar på punkterna; "
-                "flikarna Karta visar andelen Ja per punkt. Svaren finns på en flik per "
+                "Tider i svensk tid. Andelarna gäller alla svar på frågorna; "
+                "flikarna Karta visar andelen Ja per fråga. Svaren finns på en flik per "
                 "checklista och frågorna på fliken Frågor.",
             )
         ]

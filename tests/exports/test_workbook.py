@@ -105,7 +105,7 @@ def test_overview_counts_and_shares(built: tuple[Path, Any]) -> None:
 
 def test_heat_map_shares_match_a_hand_computed_example(built: tuple[Path, Any]) -> None:
     ws = built[1]["Karta Detaljplan"]
-    header = find_row(ws, "Punkt")
+    header = find_row(ws, "Nr")
     assert header[1:] == ("Fråga", "Karlskrona kommun", "Ronneby kommun", "Alla organisationer")
     assert find_row(ws, "Antal svar", column=2)[2:5] == (2, 1, 3)
     # Item 1: Karlskrona Ja, Ja; Ronneby Delvis -> 100 %, 0 %, all 2/3.
