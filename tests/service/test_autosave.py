@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 from typing import Any
 
+import brotli
 from flask import Flask
 
+import service
 from forms import Form
 from tests.conftest import complete_answers
 from tests.service.test_fill import revision_count, stored
@@ -231,6 +234,14 @@ def test_static_files_are_cached_for_good_under_their_hash_and_pages_compressed(
         assert cache_control(browser, asset) == "public, max-age=31536000, immutable"
     assert cache_control(browser, "/static/style.css") == "no-cache"
     assert cache_control(browser, "/static/style.css?v=000000000000") == "no-cache"
+
+    # Static files leave compressed ahead of time at the strongest level.
+    css = next(a for a in assets if a.startswith("/static/style.css"))
+    with browser.client.get(css, headers={"Accept-Encoding": "gzip, deflate, br"}) as reply:
+        assert reply.headers["Content-Encoding"] == "br"
+        source = (Path(service.__file__).parent / "static" / "style.css").read_bytes()
+        assert brotli.decompress(reply.data) == source
+        assert len(reply.data) < len(source) / 3
 
     zipped = browser.client.get(f"/checklista/{FORM_ID}/ny", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip"
