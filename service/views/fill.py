@@ -39,9 +39,9 @@ SAVED_NOTE = "fill_saved"
 
 # (title, text) of the warnings shown above a form whose post was not saved.
 CONFLICT = (
-    N_("Svaret har ändrats någon annanstans"),
+    N_("Checklistan har ändrats någon annanstans"),
     N_(
-        "Svaret har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
+        "Checklistan har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
         "Det du ser nu är det du själv har skrivit, och det är inte sparat ännu. Kontrollera och "
         "spara igen för att ersätta den andra versionen."
     ),
@@ -56,7 +56,7 @@ STALE_PAGE = (
 )
 
 UNAVAILABLE = (
-    N_("Svaret kunde inte sparas just nu"),
+    N_("Checklistan kunde inte sparas just nu"),
     N_(
         "Tjänsten kunde inte spara i databasen just nu. Inget är förlorat: det du har skrivit "
         "finns kvar här. Vänta en stund och spara igen."

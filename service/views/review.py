@@ -22,7 +22,7 @@ from service.models import Response
 from service.views.fill import UNAVAILABLE, bp, details_title, form_for, owned_response
 
 CHANGED = N_(
-    "Svaret har ändrats i ett annat fönster sedan du öppnade sidan. Kontrollera svaren "
+    "Checklistan har ändrats i ett annat fönster sedan du öppnade sidan. Kontrollera svaren "
     "nedan igen innan du skickar in."
 )
 INCOMPLETE = N_("Alla frågor behöver ett svar innan du kan skicka in.")

@@ -306,7 +306,7 @@ def test_a_database_failure_while_saving_keeps_what_was_typed(
     reply = browser.post_form("/checklista/detaljplan/ny", data)
     assert reply.status_code == 503
     page = reply.get_data(as_text=True)
-    assert "Svaret kunde inte sparas just nu" in page and 'value="Södra kajen"' in page
+    assert "Checklistan kunde inte sparas just nu" in page and 'value="Södra kajen"' in page
     assert "database is locked" not in page
     assert stored(app) == []
     monkeypatch.undo()
