@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
     app.url_defaults(hashes.add_version)
     # Brotli first: its built-in dictionary of web text beats zstd and gzip on our pages.
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "zstd", "gzip"])
-    app.config.setdefault("COMPRESS_BR_LEVEL", 6)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     Compress(app)
     # Registered after Flask-Compress so that it runs first (Flask runs these in reverse):
     # a static file leaves already compressed, and Flask-Compress lets it pass.
