@@ -32,7 +32,7 @@ class State(Enum):
 
     @classmethod
     def of(cls, done: int, total: int, started: bool | None = None) -> State:
-        if total and done >= total:
+        if done >= total:  # a part with nothing required is done from the start
             return cls.DONE
         return cls.IN_PROGRESS if (done or started) else cls.NOT_STARTED
 
@@ -115,7 +115,7 @@ def _details(form: Form, submission: Submission, title: str) -> Part:
     )
     started = any(submission.metadata.get(spec.id) for spec in form.metadata)
     done = len(required) - len(missing)
-    state = State.of(done, len(required), started) if required else State.DONE
+    state = State.of(done, len(required), started)
     return Part(DETAILS_ID, title, None, done, len(required), state, missing)
 
 

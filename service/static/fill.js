@@ -90,7 +90,11 @@ document.addEventListener("click", function (event) {
   function handle(code, body, sending) {
     if (code === 200) {
       retryDelay = 2000;
-      if (!body.saved) { invalid = Object.keys(body.unsaved || {}).length > 0; return; }
+      if (!body.saved) {  // nothing worth a draft yet (an empty new form)
+        saved = sending;
+        invalid = Object.keys(body.unsaved || {}).length > 0;
+        return;
+      }
       saved = sending;
       adopt(body);
       var problems = Object.keys(body.unsaved || {}).map(function (k) { return body.unsaved[k]; });

@@ -201,7 +201,10 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
             return redirect(
                 url_for("fill.receipt", response_id=response.id, revision=revision.number)
             )
-        responses.save_draft(db, response, submission)
+        if kind == "draft" or submission.to_dict() != (response.data or {}):
+            # Fortsätt without a change writes nothing: a submitted response stays
+            # without unsent changes.
+            responses.save_draft(db, response, submission)
     except StaleDataError:
         db.rollback()
         return render_form(

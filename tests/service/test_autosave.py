@@ -247,3 +247,22 @@ def test_static_files_are_cached_for_good_under_their_hash_and_pages_compressed(
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert len(zipped.data) < len(page.data) / 4
     assert 'value="review"' in gzip.decompress(zipped.data).decode()
+
+
+def test_fortsatt_without_a_change_leaves_a_submitted_response_as_sent(
+    app: Flask, sign_in: Any, catalogue: Any
+) -> None:
+    form: Form = catalogue.latest(FORM_ID)
+    browser = sign_in()
+    data = complete_answers(form)
+    browser.post_form(f"/checklista/{FORM_ID}/ny", data)
+    [response] = stored(app)
+    lock = response.lock_version
+    reply = browser.post_form(f"/svar/{response.id}/andra", data, action="review")
+    assert reply.headers["Location"] == f"/svar/{response.id}/kontrollera"
+    [response] = stored(app)
+    assert not response.unsubmitted_changes and response.lock_version == lock
+    changed = {**data, next(form.items).answer_name: "nej"}
+    browser.post_form(f"/svar/{response.id}/andra", changed, action="review")
+    [response] = stored(app)
+    assert response.unsubmitted_changes and response.status == "submitted"
