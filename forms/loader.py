@@ -121,10 +121,10 @@ class _Reader:
         )
 
     def item(self, raw: Any, section_id: str, n: int) -> Item:
-        where = f"avsnittet '{section_id}', punkt {n}"
+        where = f"avsnittet '{section_id}', fråga {n}"
         data = self.mapping(raw, where, {"id", "question", "help", "answer"})
-        item_id = self.ident(data, where, "en annan punkt")
-        where = f"punkten '{item_id}'"
+        item_id = self.ident(data, where, "en annan fråga")
+        where = f"frågan '{item_id}'"
         answer = data.get("answer", "scale")
         if answer not in ANSWER_TYPES:
             known = ", ".join(sorted(ANSWER_TYPES))

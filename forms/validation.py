@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from forms.model import MAX_COMMENT_LENGTH, Field, Form
+from forms.model import CHOICE_FIELD_TYPES, MAX_COMMENT_LENGTH, Field, Form
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 # C0 control characters other than tab and newline: invisible, and databases and
@@ -107,7 +107,7 @@ def parse_fields(form: Form, fields: Iterable[tuple[str, str]]) -> Submission:
 def _check_field(spec: Field, value: str) -> str | None:
     """The error for one filled-in metadata value, or None. `value` is non-empty."""
     if len(value) > spec.max_length:
-        return f"{spec.label} får vara högst {spec.max_length} tecken (nu {len(value)})."
+        return f"Skriv högst {spec.max_length} tecken (nu {len(value)})."
     if spec.type == "email" and not EMAIL_PATTERN.match(value):
         return "Ange en e-postadress i formatet namn@exempel.se."
     if spec.type == "date":
@@ -120,12 +120,17 @@ def _check_field(spec: Field, value: str) -> str | None:
     if spec.type == "integer" and not (value.isdigit() and int(value) <= MAX_INTEGER):
         return f"Ange ett heltal mellan 0 och {MAX_INTEGER:,}.".replace(",", " ")
     if spec.type == "choice" and value not in {c.value for c in spec.choices}:
-        return f"Välj ett av alternativen för {spec.label.lower()}."
+        return "Välj ett av alternativen."
     if spec.type == "multichoice":
         codes = value.split()
         if len(set(codes)) != len(codes) or not set(codes) <= {c.value for c in spec.choices}:
-            return f"Välj bland alternativen för {spec.label.lower()}."
+            return "Välj bland alternativen."
     return None
+
+
+def _naming(spec: Field, problem: str) -> str:
+    """A message that names its field first: "Antal bostäder: ange ett heltal …"."""
+    return f"{spec.label}: {problem[:1].lower()}{problem[1:]}"
 
 
 def validate(form: Form, submission: Submission, *, complete: bool) -> ValidationResult:
@@ -141,19 +146,19 @@ def validate(form: Form, submission: Submission, *, complete: bool) -> Validatio
         if value:
             problem = _check_field(spec, value)
             if problem:
-                errors[spec.input_name] = problem
+                errors[spec.input_name] = _naming(spec, problem)
         elif complete and spec.required:
-            errors[spec.input_name] = f"Fyll i {spec.label.lower()}."
+            verb = "Välj" if spec.type in CHOICE_FIELD_TYPES else "Fyll i"
+            errors[spec.input_name] = f"{verb} {spec.label.lower()}."
     for number, item in enumerate(form.items, 1):
         answer = submission.answers.get(item.id, Answer())
         if answer.value is not None and answer.value not in {c.value for c in item.choices}:
             errors[item.answer_name] = (
-                f"Fråga {number}: välj ett av svarsalternativen Ja, Delvis, Nej eller Ej aktuellt."
+                f"Fråga {number}, ”{item.question}”: välj ett av svarsalternativen "
+                "Ja, Delvis, Nej eller Ej aktuellt."
             )
         elif complete and answer.value is None:
-            errors[item.answer_name] = (
-                f"Fråga {number} saknar svar: välj Ja, Delvis, Nej eller Ej aktuellt."
-            )
+            errors[item.answer_name] = f"Fråga {number}, ”{item.question}”: välj ett svar."
         if len(answer.comment) > MAX_COMMENT_LENGTH:
             errors[item.comment_name] = (
                 f"Kommentaren till fråga {number} får vara högst {MAX_COMMENT_LENGTH} tecken "

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from forms import DefinitionError, load_catalogue
-from service import access, config, db, errors, i18n, views
+from service import access, assets, config, db, errors, i18n, views
 from service.errors import StartupError
 from service.organisations import load_directory
 
@@ -49,5 +49,6 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
     errors.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
+    assets.init_app(app)
     app.before_request(access.load_identity)
     return app

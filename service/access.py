@@ -159,7 +159,9 @@ def sign_in(token: str) -> WerkzeugResponse | tuple[str, int]:
 @bp.post("/logga-ut")
 def sign_out() -> WerkzeugResponse:
     session.clear()
-    flash("Du är utloggad. Använd er inloggningslänk för att komma tillbaka.", "info")
+    flash(
+        "Du är utloggad. Använd din organisations inloggningslänk för att komma tillbaka.", "info"
+    )
     return redirect(url_for("public.start"))
 
 

@@ -7,7 +7,7 @@ from flask import Response as FlaskResponse
 
 from service import access
 from service.sync.status import sync_state
-from service.views import admin, downloads, fill, form_admin, home, public
+from service.views import admin, autosave, downloads, fill, form_admin, home, public, review
 from service.views.formatting import register_filters
 
 # No inline script or style anywhere: the policy can stay strict.
@@ -30,11 +30,16 @@ def _security_headers(response: FlaskResponse) -> FlaskResponse:
     return response
 
 
+# Imported for their routes on the fill blueprint.
+_FILL_ROUTES = (autosave, review)
+
+
 def init_app(app: Flask) -> None:
     for module in (public, access, home, fill, admin, downloads, form_admin):
         app.register_blueprint(module.bp)
     # The checklist form checks its CSRF token itself, to keep what was typed on a stale page.
-    for view in (fill.new, fill.edit):
+    # The autosave endpoints check it too, to answer in JSON rather than with a page.
+    for view in (fill.new, fill.edit, autosave.autosave_new, autosave.autosave_response):
         app.extensions["csrf"].exempt(view)
     app.after_request(_security_headers)
     register_filters(app)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
 from flask_wtf.csrf import ValidationError, validate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +21,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forms import Catalogue, Form, InvalidSubmission, Submission, parse_fields, validate
 from forms.diff import carry_over
+from forms.progress import DETAILS_ID, State, changed_part, progress
 from service import form_store, responses
 from service.access import current_org, org_required, signin_needed
 from service.catalogue import current_catalogue
@@ -23,12 +35,14 @@ bp = Blueprint("fill", __name__)
 
 # Posted fields that steer the page rather than carry answers.
 CONTROL_FIELDS = {"csrf_token", "action", "lock_version"}
+# Session key: a draft was just saved without JavaScript; the next form page says so.
+SAVED_NOTE = "fill_saved"
 
 # (title, text) of the warnings shown above a form whose post was not saved.
 CONFLICT = (
-    N_("Svaret har ändrats någon annanstans"),
+    N_("Checklistan har ändrats någon annanstans"),
     N_(
-        "Svaret har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
+        "Checklistan har sparats från ett annat fönster eller av en kollega sedan du öppnade sidan. "
         "Det du ser nu är det du själv har skrivit, och det är inte sparat ännu. Kontrollera och "
         "spara igen för att ersätta den andra versionen."
     ),
@@ -43,7 +57,7 @@ STALE_PAGE = (
 )
 
 UNAVAILABLE = (
-    N_("Svaret kunde inte sparas just nu"),
+    N_("Checklistan kunde inte sparas just nu"),
     N_(
         "Tjänsten kunde inte spara i databasen just nu. Inget är förlorat: det du har skrivit "
         "finns kvar här. Vänta en stund och spara igen."
@@ -91,11 +105,50 @@ def render_form(
         sub=submission,
         response=response,
         errors=errors or {},
+        error_groups=group_errors(form, errors or {}),
         warning=warning,
         lock_version=lock if lock is not None else (response.lock_version if response else 0),
+        progress=progress(form, submission, details_title(form)),
+        saved=session.pop(SAVED_NOTE, False) if status == 200 else False,
+        # What the page shows is not what is stored: fill.js saves it (or, after a
+        # conflict, waits until the person chooses Spara utkast).
+        unsaved=status != 200,
+        paused=warning is CONFLICT,
+        autosave_url=autosave_url(form),
         **newer_version(form, response),
     )
     return page, status
+
+
+def autosave_url(form: Form) -> str:
+    """Where fill.js saves this page: the response being edited, or a new one."""
+    response_id = (request.view_args or {}).get("response_id")
+    if response_id:
+        return url_for("fill.autosave_response", response_id=response_id)
+    return url_for("fill.autosave_new", form_id=form.id)
+
+
+def group_errors(form: Form, errors: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The error summary's messages grouped by part, in page order: (heading, [(field, text)])."""
+    groups = [(details_title(form), [f.input_name for f in form.metadata])] + [
+        (
+            f"{n}. {section.title}",
+            [name for item in section.items for name in (item.answer_name, item.comment_name)],
+        )
+        for n, section in enumerate(form.sections, 1)
+    ]
+    found = [
+        (title, [(name, errors[name]) for name in names if name in errors])
+        for title, names in groups
+    ]
+    return [(title, shown) for title, shown in found if shown]
+
+
+def details_title(form: Form) -> str:
+    """The heading of the plan's details part (a programme has no plan)."""
+    if form.id == "trafikforsorjningsprogram":
+        return gettext("Uppgifter om programmet")
+    return gettext("Uppgifter om planen")
 
 
 def newer_version(form: Form, response: Response | None) -> dict[str, object]:
@@ -106,12 +159,10 @@ def newer_version(form: Form, response: Response | None) -> dict[str, object]:
     return {"newer": latest, "newer_dropped": carry_over(form, latest, response.data or {})[1]}
 
 
-def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tuple[str, int]:
-    kind, _, section = request.form.get("action", "").partition("@")
-    if kind not in ("draft", "submit"):
-        fail(400)
+def posted_submission(form: Form) -> Submission:
+    """The posted answers, or a 400 for fields our page cannot have sent."""
     try:
-        submission = parse_fields(
+        return parse_fields(
             form, ((k, v) for k, v in request.form.items(multi=True) if k not in CONTROL_FIELDS)
         )
     except InvalidSubmission:
@@ -120,6 +171,15 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
             "Formuläret innehöll uppgifter som inte hör till den här checklistan. "
             "Inget har sparats. Ladda om sidan och försök igen.",
         )
+
+
+def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tuple[str, int]:
+    """Spara utkast (draft), Fortsätt (review) or, from older pages, Skicka in (submit)."""
+    # "draft@<part>": the script says which part the person was working on.
+    kind, _, named_part = request.form.get("action", "").partition("@")
+    if kind not in ("draft", "review", "submit"):
+        fail(400)
+    submission = posted_submission(form)
     try:
         # Checked here rather than before the view (it is exempt from the automatic check):
         # a page too old to trust must not throw away what the person typed.
@@ -133,6 +193,7 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
     db = get_db()
     if response is not None and request.form.get("lock_version") != str(response.lock_version):
         return render_form(form, submission, response, status=409, warning=CONFLICT)
+    before = Submission.from_dict(response.data if response else None)
     if response is None:
         response = responses.create(db, current_org().slug, form)
     try:
@@ -141,7 +202,10 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
             return redirect(
                 url_for("fill.receipt", response_id=response.id, revision=revision.number)
             )
-        responses.save_draft(db, response, submission)
+        if kind == "draft" or submission.to_dict() != (response.data or {}):
+            # Fortsätt without a change writes nothing: a submitted response stays
+            # without unsent changes.
+            responses.save_draft(db, response, submission)
     except StaleDataError:
         db.rollback()
         return render_form(
@@ -154,13 +218,24 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         posted_lock = request.form.get("lock_version", "0")
         lock = int(posted_lock) if posted_lock.isdigit() else 0
         return render_form(form, submission, None, status=503, warning=UNAVAILABLE, lock=lock)
-    flash("Utkastet är sparat. Du kan fortsätta nu eller komma tillbaka senare.", "success")
-    anchor = f"#{section}" if form_has_section(form, section) else ""
-    return redirect(url_for("fill.edit", response_id=response.id) + anchor)
+    if kind == "review":
+        return redirect(url_for("fill.review", response_id=response.id))
+    # The saved page opens again at the part the person was working on: named by the
+    # script, or without it the part they changed last (or the first unfinished one),
+    # with the confirmation in the action bar beside the button they pressed.
+    session[SAVED_NOTE] = True
+    parts = {DETAILS_ID} | {section.id for section in form.sections}
+    landing = (
+        named_part
+        if named_part in parts
+        else changed_part(form, before, submission) or first_unfinished(form, submission)
+    )
+    return redirect(url_for("fill.edit", response_id=response.id) + f"#{landing}")
 
 
-def form_has_section(form: Form, section_id: str) -> bool:
-    return any(s.id == section_id for s in form.sections)
+def first_unfinished(form: Form, submission: Submission) -> str:
+    parts = progress(form, submission).parts
+    return next((p.id for p in parts if p.state is not State.DONE), DETAILS_ID)
 
 
 @bp.route("/checklista/<form_id>/ny", methods=["GET", "POST"])

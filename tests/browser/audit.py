@@ -57,6 +57,8 @@ def _skip_link_problems(page: Any) -> list[str]:
     """On a page where nothing has focus yet, Tab reaches the skip link first."""
     if not page.evaluate("() => document.activeElement === document.body"):
         return []  # e.g. the error summary took focus on load, as it should
+    if page.evaluate("() => location.hash"):
+        return []  # opened at a part of the page: Tab rightly continues from there
     page.keyboard.press("Tab")
     first = page.evaluate(FOCUS_STYLE)
     if first["cls"] != "skip-link" or first["href"] != "#main":
@@ -84,3 +86,11 @@ def fill_quickly(page: Any, form: Form, values: dict[str, str], answer: str = "j
             page.fill(selector, values[spec.id])
     for item in form.items:
         page.check(f'input[name="{item.answer_name}"][value="{answer}"]')
+
+
+def send_quickly(page: Any) -> None:
+    """Fortsätt, then Skicka in on Kontrollera dina svar (for setting up states)."""
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    with page.expect_navigation():
+        page.click('button[value="submit"]')

@@ -87,8 +87,21 @@ def checked_value(page: Any, item: Item) -> str | None:
 
 
 def comment(page: Any, item: Item, text: str) -> None:
-    tab_to(page, f"#{item.comment_name}")
+    """Type a comment; an empty comment box first opens with its Lägg till kommentar button."""
+    if page.locator(f"#{item.comment_name}").is_hidden():
+        tab_to(page, f"#item-{item.id} .add-comment")
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.id") == item.comment_name
+    else:
+        tab_to(page, f"#{item.comment_name}")
     page.keyboard.type(text)
+
+
+def send(page: Any) -> None:
+    """Fortsätt to Kontrollera dina svar, then Skicka in, by keyboard."""
+    activate(page, 'button[value="review"]')
+    assert "/kontrollera" in page.url, page.url
+    activate(page, 'button[value="submit"]')
 
 
 def planned_answer(item: Item, n: int) -> str:

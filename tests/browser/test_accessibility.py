@@ -31,10 +31,18 @@ def test_organisation_pages_in_every_state(catalogue: Any, signed_in: Any, servi
 
     form: Form = catalogue.get("detaljplan")
     page.goto(f"/checklista/{form.id}/ny")
+    email = next(s for s in form.metadata if s.type == "email")
+    page.fill(f"#{email.input_name}", "inte en adress")
     with page.expect_navigation():
-        page.click('button[value="submit"]')
+        page.click('button[value="review"]')
     assert page.locator(".error-summary").is_visible()
     audit(page, "form with errors")
+    page.fill(f"#{email.input_name}", "")
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    assert page.locator(".missing").is_visible()
+    audit(page, "check answers with gaps")
+    page.goto(page.url.replace("/kontrollera", "/andra"))
 
     values = metadata_values(form, ORG)
     page.fill(f"#{form.metadata[0].input_name}", values[form.metadata[0].id])
@@ -56,7 +64,11 @@ def test_organisation_pages_in_every_state(catalogue: Any, signed_in: Any, servi
 
     page.goto(page.url)
     fill_quickly(page, form, values)
+    page.click(f"#item-{next(iter(form.items)).id} .add-comment")
     page.fill(f"#{next(iter(form.items)).comment_name}", "En kommentar\npå två rader.")
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    audit(page, "check answers, complete")
     with page.expect_navigation():
         page.click('button[value="submit"]')
     audit(page, "receipt")

@@ -79,10 +79,22 @@ def test_swedish_by_default_english_by_a_remembered_switch(
     check("start page")
     page.goto(f"/checklista/{form.id}/ny")
     check("empty form")
+    email = next(s for s in form.metadata if s.type == "email")
+    page.fill(f"#{email.input_name}", "not an address")
     with page.expect_navigation():
-        page.click('button[value="submit"]')
+        page.click('button[value="review"]')
     check("form with errors")
+    page.fill(f"#{email.input_name}", "")
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    assert page.locator("h1").inner_text() == "Check your answers"
+    check("check answers, with gaps")
+    page.goto(page.url.replace("/kontrollera", "/andra"))
+    check("form with its parts in progress")
     fill_quickly(page, form, english_values(form))
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    check("check answers, complete")
     with page.expect_navigation():
         page.click('button[value="submit"]')
     assert page.locator("h1").inner_text() == "The response is submitted"

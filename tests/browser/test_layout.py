@@ -46,7 +46,9 @@ CONTROLS = """() => {
   const out = [];
   const controls = document.querySelectorAll('main a, main button, main input, main select, main textarea, header a, header button');
   for (const e of controls) {
-    if (e.closest('.visually-hidden') || e.type === 'hidden') continue;
+    // Not shown until asked for: an empty comment box, the folded list of parts.
+    if (e.closest('.visually-hidden, [hidden]') || e.type === 'hidden') continue;
+    if (e.closest('details:not([open]) > :not(summary)')) continue;
     e.scrollIntoView({block: 'center'});
     const r = e.getBoundingClientRect();
     if (r.width < 1 || r.height < 1) { out.push(`${e.outerHTML.slice(0, 80)} has no size`); continue; }
@@ -70,10 +72,20 @@ def visit_pages(page: Any, admin: Any, form: Form) -> Iterator[str]:
     yield "home"
     page.goto(f"/checklista/{form.id}/ny")
     yield "empty form"
+    email = next(s for s in form.metadata if s.type == "email")
+    page.fill(f"#{email.input_name}", "inte en adress")
     with page.expect_navigation():
-        page.click('button[value="submit"]')
+        page.click('button[value="review"]')
     yield "form with errors"
+    page.fill(f"#{email.input_name}", "")
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    yield "check answers, with gaps"
+    page.goto(page.url.replace("/kontrollera", "/andra"))
     fill_quickly(page, form, metadata_values(form, ORG))
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    yield "check answers, complete"
     with page.expect_navigation():
         page.click('button[value="submit"]')
     yield "receipt"

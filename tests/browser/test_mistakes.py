@@ -1,4 +1,4 @@
-"""Making mistakes: submit too early, read the error summary, follow its links, fix, submit.
+"""Making mistakes: a wrong value, then Fortsätt too early; fix each, check, submit.
 
 Everything typed before the failed submit must still be there afterwards.
 """
@@ -41,16 +41,15 @@ def test_error_summary_leads_to_each_field_and_nothing_typed_is_lost(
     for n, item in enumerate(items[:3]):
         choose(page, item, planned_answer(item, n))
     comment(page, items[4], "Bussen vänder vid skolan.")
-    activate(page, 'button[value="submit"]')
+    activate(page, 'button[value="review"]')
 
-    # The summary has focus, names every fault and links to each field.
+    # The summary has focus, names the field and what to do, and links to it.
     summary = page.locator(".error-summary")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert page.title().startswith("Fel: ")
-    links = summary.locator("a")
-    missing_required = [s for s in form.metadata if s.required and s.id != name.id]
-    assert links.count() == len(missing_required) + len(items) - 3
-    assert "e-postadress" in page.locator(f"#{email.input_name}-error").inner_text()
+    assert summary.locator("a").count() == 1
+    message = page.locator(f"#{email.input_name}-error").inner_text()
+    assert f"{email.label}: ange en e-postadress" in message
     assert page.get_attribute(f"#{email.input_name}", "aria-invalid") == "true"
     described = page.get_attribute(f"#{email.input_name}", "aria-describedby") or ""
     assert f"{email.input_name}-error" in described.split()
@@ -62,18 +61,27 @@ def test_error_summary_leads_to_each_field_and_nothing_typed_is_lost(
         assert checked_value(page, item) == planned_answer(item, n)
     assert field_value(page, items[4].comment_name) == "Bussen vänder vid skolan."
 
-    # Follow the summary's links: each one puts the keyboard on its field; fix it there.
-    for spec in [email, *missing_required]:
-        follow_summary_link(page, spec.input_name)
-        if spec is email:
-            page.keyboard.press("Control+A")
-            page.keyboard.type(details[spec.id])
-        else:
-            type_field(page, spec, details[spec.id])
+    # Follow the summary's link: it puts the keyboard on the field; fix it there.
+    follow_summary_link(page, email.input_name)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(details[email.id])
+    activate(page, 'button[value="review"]')
+
+    # Kontrollera dina svar lists exactly what is missing, by question number and text,
+    # grouped by section; each link leads to its question.
+    missing_required = [s for s in form.metadata if s.required and s not in (name, email)]
+    listed = page.locator(".missing-list a")
+    assert listed.count() == len(missing_required) + len(items) - 3
+    texts = listed.all_inner_texts()
+    assert texts[len(missing_required)] == f"Fråga 4: {items[3].question}"
+    assert page.locator('button[value="submit"]').count() == 0
+    activate(page, f'.missing-list a[href$="#{missing_required[0].input_name}"]')
+    for spec in missing_required:
+        type_field(page, spec, details[spec.id])
     for n, item in enumerate(items[3:], start=3):
-        if n < 6:
-            follow_summary_link(page, item.answer_name)
         choose(page, item, planned_answer(item, n))
+    activate(page, 'button[value="review"]')
+    assert page.locator(".missing-list").count() == 0
     activate(page, 'button[value="submit"]')
     assert page.locator("h1").inner_text() == "Svaret är inskickat"
 

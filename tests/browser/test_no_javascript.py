@@ -11,7 +11,7 @@ from tests.browser.keys import (
     field_value,
     metadata_values,
     planned_answer,
-    tab_to,
+    send,
     type_field,
 )
 
@@ -33,25 +33,31 @@ def test_planner_journey_without_javascript(catalogue: Any, new_context: Any, se
     for n, item in enumerate(items[:5]):
         choose(page, item, planned_answer(item, n))
     activate(page, 'button[value="draft"]')
-    assert "Utkastet är sparat" in page.locator(".notice").inner_text()
+    # Saved without a script: the page opens at the part changed last, the confirmation
+    # next to the button that was pressed.
+    assert page.url.endswith(f"#{items[4].section_id}")
+    assert "Utkastet är sparat" in page.locator(".action-bar .notice").inner_text()
 
-    # Submitting too early: the summary's link still takes the keyboard to the field.
-    activate(page, 'button[value="submit"]')
-    assert page.locator(".error-summary").is_visible()
+    # Fortsätt too early: Kontrollera dina svar lists exactly what is missing, and its
+    # links lead back to each question.
+    activate(page, 'button[value="review"]')
+    assert "/kontrollera" in page.url
+    missing = page.locator(".missing-list a")
+    assert missing.count() == len(items) - 5
+    assert page.locator('button[value="submit"]').count() == 0
     first_missing = items[5]
-    tab_to(page, f'.error-summary a[href="#{first_missing.answer_name}"]', back=True)
-    page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == first_missing.answer_name
+    activate(page, f'.missing-list a[href$="#{first_missing.answer_name}"]')
+    assert page.url.endswith(f"/andra#{first_missing.answer_name}")
     for n, item in enumerate(items[5:], start=5):
         choose(page, item, planned_answer(item, n))
-    activate(page, 'button[value="submit"]')
+    send(page)
     assert "/kvitto/1" in page.url
 
     # Reopen, change one answer, submit again, view it.
     activate(page, 'a[href$="/andra"]')
     assert field_value(page, form.metadata[0].input_name) == details[form.metadata[0].id]
     choose(page, items[-1], planned_answer(items[-1], len(items)))
-    activate(page, 'button[value="submit"]')
+    send(page)
     assert "/kvitto/2" in page.url
     activate(page, 'a[href$="?revision=2"]')
     last = page.locator(".answers li").last

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from forms import Form
-from tests.browser.audit import fill_quickly
+from tests.browser.audit import fill_quickly, send_quickly
 from tests.browser.conftest import ADMIN
 from tests.browser.keys import metadata_values
 
@@ -39,33 +39,55 @@ def test_screenshots_of_the_main_pages(catalogue: Any, signed_in: Any, tmp_path:
 
     page.goto("/")
     shot("start")
-    # A form half filled in, from its top.
+    # A form partly filled in: the list of parts with their states beside the questions.
     page.goto(f"/checklista/{form.id}/ny")
     for spec in form.metadata[:3]:
         page.fill(f"#{spec.input_name}", values[spec.id])
-    page.check(f'input[name="{next(iter(form.items)).answer_name}"][value="delvis"]')
+    for item in form.sections[0].items:
+        page.check(f'input[name="{item.answer_name}"][value="ja"]')
+    page.check(f'input[name="{form.sections[1].items[0].answer_name}"][value="delvis"]')
+    page.locator("#save-status", has_text="Sparat").wait_for()
     page.evaluate(
-        "(id) => { document.getElementById(id).scrollIntoView(); window.scrollBy(0, -330); }",
-        form.sections[0].id,
+        "(id) => { document.getElementById(id).scrollIntoView(); window.scrollBy(0, -20); }",
+        form.sections[1].id,
     )
     shot("checklista")
 
-    # Submitted with three mistakes: the error summary at the top.
+    # The same on a phone: the parts folded under "Avsnitt", the action bar at the bottom.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    page.evaluate(
+        "() => { document.querySelector('.parts').scrollIntoView(); window.scrollBy(0, -8); }"
+    )
+    shot("mobil")
+    page.set_viewport_size(VIEWPORT)
+
+    # Fortsätt with two mistakes: the error summary names each field.
     page.goto(f"/checklista/{form.id}/ny")
     fill_quickly(page, form, values)
-    page.fill(f"#{form.metadata[0].input_name}", "")
     email = next(s for s in form.metadata if s.type == "email")
     page.fill(f"#{email.input_name}", "planerare(at)kommun.se")
     page.fill("#m-homes", "ungefär hundra")
     with page.expect_navigation():
-        page.click('button[value="submit"]')
+        page.click('button[value="review"]')
     page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
     shot("fel")
 
+    # Kontrollera dina svar with two questions still unanswered.
+    page.fill(f"#{email.input_name}", values[email.id])
+    page.fill("#m-homes", "120")
+    for item in list(form.items)[-2:]:
+        page.evaluate(
+            "(name) => document.getElementsByName(name).forEach((e) => { e.checked = false; })",
+            item.answer_name,
+        )
+    with page.expect_navigation():
+        page.click('button[value="review"]')
+    shot("kontrollera")
+
     page.goto(f"/checklista/{form.id}/ny")
     fill_quickly(page, form, values)
-    with page.expect_navigation():
-        page.click('button[value="submit"]')
+    send_quickly(page)
     shot("kvitto")
     page.goto("/hem")
     shot("hem")

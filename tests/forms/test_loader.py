@@ -55,19 +55,19 @@ def test_valid_definition_loads() -> None:
 
 def test_duplicate_item_id_names_the_item() -> None:
     message = error_for(broken("id: prov_b", "id: prov_a"))
-    assert "avsnittet 'forsta', punkt 2: id:t 'prov_a' används redan av en annan punkt" in message
+    assert "avsnittet 'forsta', fråga 2: id:t 'prov_a' används redan av en annan fråga" in message
 
 
 def test_unknown_answer_type_names_item_and_type() -> None:
     message = error_for(
         broken("      - id: prov_b\n", "      - id: prov_b\n        answer: stjärnor\n")
     )
-    assert "punkten 'prov_b'" in message and "okänd svarstyp 'stjärnor'" in message
+    assert "frågan 'prov_b'" in message and "okänd svarstyp 'stjärnor'" in message
 
 
 def test_missing_question_text() -> None:
     message = error_for(broken("question: Går bussen varje timme?", "question: ''"))
-    assert "punkten 'prov_b'" in message and "text saknas för 'question'" in message
+    assert "frågan 'prov_b'" in message and "text saknas för 'question'" in message
 
 
 def test_unknown_field_type() -> None:

@@ -31,7 +31,10 @@ def test_submitting_requires_metadata_and_every_item() -> None:
         i.answer_name for i in FORM.items if i.id != FIRST.id
     }
     assert result.errors["m-plan_name"] == "Fyll i planens namn."
-    assert result.errors[SECOND.answer_name].startswith("Fråga 2 saknar svar")
+    # The message names the question by its number and its text.
+    assert result.errors[SECOND.answer_name] == f"Fråga 2, ”{SECOND.question}”: välj ett svar."
+    stage = next(f for f in required if f.type == "choice")
+    assert result.errors[stage.input_name] == f"Välj {stage.label.lower()}."
 
 
 def test_errors_come_in_page_order() -> None:
@@ -47,18 +50,22 @@ def test_errors_come_in_page_order() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("m-contact_email", "inte-en-adress", "Ange en e-postadress"),
-        ("m-date", "15/3/2026", "Ange datum som ÅÅÅÅ-MM-DD"),
-        ("m-date", "2026-02-30", "Ange datum som ÅÅÅÅ-MM-DD"),
-        ("m-homes", "tolv", "Ange ett heltal"),
-        ("m-homes", "-3", "Ange ett heltal"),
-        ("m-stage", "paus", "Välj ett av alternativen"),
+        ("m-contact_email", "inte-en-adress", "ange en e-postadress"),
+        ("m-date", "15/3/2026", "ange datum som ÅÅÅÅ-MM-DD"),
+        ("m-date", "2026-02-30", "ange datum som ÅÅÅÅ-MM-DD"),
+        ("m-homes", "tolv", "ange ett heltal"),
+        ("m-homes", "-3", "ange ett heltal"),
+        ("m-stage", "paus", "välj ett av alternativen"),
         ("m-plan_name", "x" * 301, "högst 300 tecken (nu 301)"),
     ],
 )
 def test_bad_metadata_values(field: str, value: str, message: str) -> None:
     result = validate(FORM, parse({field: value}), complete=False)
     assert message in result.errors[field]
+    # Every message about a detail starts with the detail's name.
+    spec = FORM.find_field(field.removeprefix("m-"))
+    assert spec is not None
+    assert result.errors[field].startswith(f"{spec.label}: ")
 
 
 def test_answer_outside_the_scale_is_an_error() -> None:

@@ -181,7 +181,7 @@ def test_a_multichoice_field_is_filled_in_and_validated() -> None:
     assert form.find_field("topics").choice_label("buss tag") == "Buss, Tåg"  # type: ignore[union-attr]
     bad = Submission(metadata={"topics": "buss flyg"})
     assert validate(form, bad, complete=False).errors == {
-        "m-topics": "Välj bland alternativen för ämnen."
+        "m-topics": "Ämnen: välj bland alternativen."
     }
 
 

@@ -66,7 +66,7 @@ def test_without_a_session_every_route_asks_for_the_link(
 def test_pages_that_need_a_session(client: Any, url: str) -> None:
     reply = client.get(url)
     assert reply.status_code == 401
-    assert "Logga in med er länk" in reply.get_data(as_text=True)
+    assert "Logga in med din organisations länk" in reply.get_data(as_text=True)
 
 
 def test_home_lists_only_own_responses(sign_in: Any, submitted: str) -> None:

@@ -119,7 +119,12 @@ def test_missing_answers_come_back_with_summary_and_typed_text(
     page = reply.get_data(as_text=True)
     assert "fel att rätta" in page
     assert f'<a href="#{items[1].answer_name}">' in page and f'id="{items[1].answer_name}"' in page
-    assert '<a href="#m-contact_email">Ange en e-postadress' in page
+    email = form.find_field("contact_email")
+    assert email is not None
+    assert f'<a href="#m-contact_email">{email.label}: ange en e-postadress' in page
+    # Missing answers name the question's number and text, grouped under their section.
+    assert f"Fråga 2, ”{items[1].question}”: välj ett svar." in page
+    assert f"<h3>1. {form.sections[0].title}</h3>" in page
     assert 'id="m-contact_email-error"' in page
     assert 'aria-describedby="m-contact_email-error"' in page
     assert 'value="TFP 2027–2030"' in page and 'value="fel-adress"' in page
@@ -301,7 +306,7 @@ def test_a_database_failure_while_saving_keeps_what_was_typed(
     reply = browser.post_form("/checklista/detaljplan/ny", data)
     assert reply.status_code == 503
     page = reply.get_data(as_text=True)
-    assert "Svaret kunde inte sparas just nu" in page and 'value="Södra kajen"' in page
+    assert "Checklistan kunde inte sparas just nu" in page and 'value="Södra kajen"' in page
     assert "database is locked" not in page
     assert stored(app) == []
     monkeypatch.undo()

@@ -59,8 +59,8 @@ def test_broken_definition_stops_start_up_with_one_line(tmp_path: Path, command:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
-        "Fel i formulärdefinitionen trasig.yaml, avsnittet 's', punkt 2: "
-        "id:t 'fraga_a' används redan av en annan punkt"
+        "Fel i formulärdefinitionen trasig.yaml, avsnittet 's', fråga 2: "
+        "id:t 'fraga_a' används redan av en annan fråga"
     ]
 
 
