@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, func, select
@@ -24,6 +25,8 @@ from forms.xlsform_writer import write_xlsform
 from service.models import Base, Response, utcnow
 
 log = logging.getLogger(__name__)
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class PublishedForm(Base):
@@ -58,6 +61,13 @@ class Candidate:
     changes: FormDiff
 
 
+def clean_filename(name: str) -> str:
+    """An uploaded file's name as shown and stored: no control characters (PostgreSQL
+    refuses NUL in text), no folders, at most 255 characters."""
+    name = CONTROL_CHARS.sub("", name).replace("\\", "/").rsplit("/", 1)[-1]
+    return name.strip()[:255]
+
+
 def latest_id(db: Session) -> int:
     """Grows with every publication: the cheap question 'has anything been published?'."""
     return db.scalar(select(func.max(PublishedForm.id))) or 0
@@ -80,7 +90,7 @@ def published_forms(db: Session) -> list[Form]:
 def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
     """The upload as the next version of its checklist; PublishError lists every problem."""
     try:
-        form = read_xlsform(data, filename)
+        form = read_xlsform(data, clean_filename(filename))
     except XLSFormError as exc:
         raise PublishError([str(p) for p in exc.problems]) from None
     if form.id not in catalogue:
@@ -97,7 +107,7 @@ def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
     if problems:
         raise PublishError(problems)
     numbered = dataclasses.replace(
-        form, version=current.version + 1, source=filename, _items={}, _fields={}
+        form, version=current.version + 1, source=clean_filename(filename), _items={}, _fields={}
     )
     if dataclasses.replace(numbered, version=current.version, source=current.source) == current:
         raise PublishError(
@@ -119,7 +129,7 @@ def publish(
             form_id=form.id,
             version=form.version,
             xlsform=write_xlsform(form),
-            filename=filename[:255],
+            filename=clean_filename(filename),
             published_by=published_by,
         )
     )
