@@ -28,6 +28,7 @@ Cosmetic columns (`appearance` other than multiline) are ignored; empty columns 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,10 @@ ANSWER_LIST = "svar"
 TYPE_COLUMN = "bind::checklistor:type"  # our own bind attribute: the email field type
 DEFAULT_LANGUAGE = "Svenska (sv)"
 FORM_NOTE = "beskrivning"  # name of the description note written before the first group
+COMMENT_SUFFIX = "_kommentar"  # the comment box written after each item: <item>_kommentar
+# Our own bind attribute lives in this XML namespace, declared in settings' `namespaces`
+# column so that pyxform (ODK, KoboToolbox) writes a well-formed XForm.
+NAMESPACES = 'checklistor="urn:checklistor:xforms"'
 
 # Columns XLSForm knows whose meaning we do not evaluate: refused with a specific reason.
 EXPRESSION_COLUMNS = frozenset(
@@ -77,6 +82,10 @@ class XLSFormError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def comment_name(item_id: str) -> str:
+    return item_id + COMMENT_SUFFIX
 
 
 def cell_text(value: Any) -> str:
@@ -121,6 +130,26 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 200
 
 UNREADABLE = "filen är inte en Excel-arbetsbok (.xlsx) som går att läsa."
+
+
+# Header spellings pyxform accepts and people use, read as the canonical ones.
+SETTING_ALIASES = {"id_string": "form_id", "title": "form_title"}
+SINGLE_COLON = re.compile(r"(label|hint)\s*:\s*([^:\s].*)", re.IGNORECASE)
+
+
+def canonical_header(sheet: str, header: str) -> str:
+    """`list name` → `list_name`, `label:English` → `label::English`, settings `id_string`
+    and `title` → `form_id` and `form_title`; anything else as written (whitespace folded)."""
+    header = " ".join(header.split())
+    low = header.lower()
+    if sheet == CHOICES and low == "list name":
+        return "list_name"
+    if sheet == SETTINGS and low in SETTING_ALIASES:
+        return SETTING_ALIASES[low]
+    single = SINGLE_COLON.fullmatch(header)
+    if single:
+        return f"{single.group(1).lower()}::{single.group(2)}"
+    return header
 
 
 def _refuse(message: str) -> XLSFormError:
@@ -211,7 +240,8 @@ def open_sheets(data: bytes | Path | IO[bytes]) -> dict[str, Sheet]:
                 title = ws.title.strip().lower()
                 rows = _read_rows(ws, title)
                 width = max((len(r) for r in rows), default=0)
-                headers = [*rows[0], *[""] * (width - len(rows[0]))] if rows else []
+                named = [canonical_header(title, h) for h in rows[0]] if rows else []
+                headers = [*named, *[""] * (width - len(named))]
                 sheets[title] = Sheet(title, headers, rows[1:])
         finally:
             book.close()
