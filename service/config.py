@@ -43,6 +43,8 @@ def defaults(instance: Path) -> dict[str, Any]:
         # after SESSION_IDLE_MINUTES without a request, and at once on Logga ut.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=30),
         "SESSION_IDLE_MINUTES": 8 * 60,
+        # A regional export of more responses than this is built in the background.
+        "EXPORT_INLINE_LIMIT": 5000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "checklistor_session",
