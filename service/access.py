@@ -161,11 +161,9 @@ def sign_in(token: str) -> WerkzeugResponse | tuple[str, int]:
         return render_template("access/link_invalid.html"), 404
     if row.subject != AccessLink.ADMIN and directory().get(row.subject) is None:
         return render_template("access/link_invalid.html"), 404
-    db = get_db()
-    sessions.end(db, session.get("sid"))
     session.clear()
     session.permanent = True
-    session["sid"] = sessions.open_session(db, row, _limits()[1])
+    session["sid"] = sessions.open_session(get_db(), row, _limits()[1])
     if row.subject == AccessLink.ADMIN:
         return redirect(url_for("admin.overview"))
     return redirect(url_for("home.index"))
