@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+BENCH_KEY = secrets.token_urlsafe(32)  # a fresh strong key; start-up refuses a weak one
 
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
@@ -46,7 +49,7 @@ class Visit:
 def start_service(instance: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLISTOR_")}
     env.pop("DATABASE_URL", None)
-    env.update({"CHECKLISTOR_INSTANCE_PATH": str(instance), "SECRET_KEY": "bench-page-secret"})
+    env.update({"CHECKLISTOR_INSTANCE_PATH": str(instance), "SECRET_KEY": BENCH_KEY})
     process = subprocess.Popen(
         [str(BIN / "checklistor"), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
@@ -66,7 +69,7 @@ def start_service(instance: Path, port: int) -> subprocess.Popen[bytes]:
 
 def sign_in_link(instance: Path) -> str:
     env = {**os.environ, "CHECKLISTOR_INSTANCE_PATH": str(instance)}
-    env["SECRET_KEY"] = "bench-page-secret"
+    env["SECRET_KEY"] = BENCH_KEY
     out = subprocess.run(
         [str(BIN / "checklistor"), "access-link", ORG],
         env=env,

@@ -26,6 +26,7 @@ import argparse
 import json
 import random
 import re
+import secrets
 import tempfile
 import time
 from collections import Counter
@@ -89,7 +90,7 @@ def make_app(tmp: Path, fake: FakeSheets | FakeGraph) -> Flask:
     return create_app(
         {
             "INSTANCE_PATH": str(tmp / "instance"),
-            "SECRET_KEY": "bench-secret",
+            "SECRET_KEY": secrets.token_urlsafe(32),
             "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
             "ORGANISATIONS": str(orgs),
             "FORMS_DIR": str(forms_dir),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from exports.records import ResponseRecord
+from forms.validation import parse_iso_date
 
 
 class FilterError(ValueError):
@@ -40,8 +41,8 @@ class ExportFilter:
     @property
     def before(self) -> dt.datetime | None:
         """The first moment after the period (exclusive upper bound)."""
-        if self.date_to is None:
-            return None
+        if self.date_to is None or self.date_to >= dt.date.max:
+            return None  # the last day there is: no upper bound
         return dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time())
 
     @property
@@ -118,12 +119,12 @@ def dated(record: ResponseRecord) -> dt.datetime:
 
 
 def parse_date(text: str | None, label: str) -> dt.date | None:
-    """An ISO date from a form or command line; FilterError in Swedish otherwise."""
+    """A YYYY-MM-DD date from a form or command line; FilterError in Swedish otherwise."""
     if text is None or not text.strip():
         return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    day = parse_iso_date(text.strip())
+    if day is None:
         raise FilterError(
             f"{label} ”{text.strip()[:20]}” är inget datum. Skriv det som ÅÅÅÅ-MM-DD."
-        ) from None
+        )
+    return day

@@ -20,6 +20,10 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 # spreadsheets reject some of them (PostgreSQL refuses NUL in text).
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_INTEGER = 10_000_000
+# ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
+INTEGER_PATTERN = re.compile(r"[0-9]{1,9}")
+# A date is YYYY-MM-DD and nothing else (fromisoformat also takes "2026-W07-1", "20260315").
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class InvalidSubmission(Exception):
@@ -104,20 +108,27 @@ def parse_fields(form: Form, fields: Iterable[tuple[str, str]]) -> Submission:
     return submission
 
 
+def parse_iso_date(text: str) -> dt.date | None:
+    """The calendar day written as YYYY-MM-DD, or None for anything else."""
+    if not DATE_PATTERN.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _check_field(spec: Field, value: str) -> str | None:
     """The error for one filled-in metadata value, or None. `value` is non-empty."""
     if len(value) > spec.max_length:
         return f"Skriv högst {spec.max_length} tecken (nu {len(value)})."
     if spec.type == "email" and not EMAIL_PATTERN.match(value):
         return "Ange en e-postadress i formatet namn@exempel.se."
-    if spec.type == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return "Ange datum som ÅÅÅÅ-MM-DD, till exempel 2026-03-15."
-        if len(value) != 10:
-            return "Ange datum som ÅÅÅÅ-MM-DD, till exempel 2026-03-15."
-    if spec.type == "integer" and not (value.isdigit() and int(value) <= MAX_INTEGER):
+    if spec.type == "date" and parse_iso_date(value) is None:
+        return "Ange datum som ÅÅÅÅ-MM-DD, till exempel 2026-03-15."
+    if spec.type == "integer" and not (
+        INTEGER_PATTERN.fullmatch(value) and int(value) <= MAX_INTEGER
+    ):
         return f"Ange ett heltal mellan 0 och {MAX_INTEGER:,}.".replace(",", " ")
     if spec.type == "choice" and value not in {c.value for c in spec.choices}:
         return "Välj ett av alternativen."

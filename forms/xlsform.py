@@ -28,6 +28,7 @@ Cosmetic columns (`appearance` other than multiline) are ignored; empty columns 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,6 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from forms.model import Form
 
@@ -45,6 +45,10 @@ ANSWER_LIST = "svar"
 TYPE_COLUMN = "bind::checklistor:type"  # our own bind attribute: the email field type
 DEFAULT_LANGUAGE = "Svenska (sv)"
 FORM_NOTE = "beskrivning"  # name of the description note written before the first group
+COMMENT_SUFFIX = "_kommentar"  # the comment box written after each item: <item>_kommentar
+# Our own bind attribute lives in this XML namespace, declared in settings' `namespaces`
+# column so that pyxform (ODK, KoboToolbox) writes a well-formed XForm.
+NAMESPACES = 'checklistor="urn:checklistor:xforms"'
 
 # Columns XLSForm knows whose meaning we do not evaluate: refused with a specific reason.
 EXPRESSION_COLUMNS = frozenset(
@@ -80,6 +84,10 @@ class XLSFormError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def comment_name(item_id: str) -> str:
+    return item_id + COMMENT_SUFFIX
+
+
 def cell_text(value: Any) -> str:
     """A cell as text with whitespace folded, as the YAML loader folds it."""
     if value is None:
@@ -112,23 +120,135 @@ class Sheet:
         return row[index] if index is not None and index < len(row) else ""
 
 
-def open_sheets(data: bytes | Path | IO[bytes]) -> dict[str, Sheet]:
-    """Every worksheet of the workbook by lower-case title; XLSFormError if unreadable."""
-    source: Any = io.BytesIO(data) if isinstance(data, bytes) else data
+# Limits that keep a hostile or padded workbook from taking the service down. A checklist
+# has a few hundred rows and a dozen columns; its .xlsx is tens of kilobytes, about ten
+# times that unpacked.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 8 * 1024 * 1024  # all parts of the zip together, unpacked
+MAX_PART_RATIO = 100  # unpacked:packed, checked for parts over 1 MB (a deflate bomb is ~1000)
+MAX_ROWS = 5000
+MAX_COLUMNS = 200
+
+UNREADABLE = "filen är inte en Excel-arbetsbok (.xlsx) som går att läsa."
+
+
+# Header spellings pyxform accepts and people use, read as the canonical ones.
+SETTING_ALIASES = {"id_string": "form_id", "title": "form_title"}
+SINGLE_COLON = re.compile(r"(label|hint)\s*:\s*([^:\s].*)", re.IGNORECASE)
+
+
+def canonical_header(sheet: str, header: str) -> str:
+    """`list name` → `list_name`, `label:English` → `label::English`, settings `id_string`
+    and `title` → `form_id` and `form_title`; anything else as written (whitespace folded)."""
+    header = " ".join(header.split())
+    low = header.lower()
+    if sheet == CHOICES and low == "list name":
+        return "list_name"
+    if sheet == SETTINGS and low in SETTING_ALIASES:
+        return SETTING_ALIASES[low]
+    single = SINGLE_COLON.fullmatch(header)
+    if single:
+        return f"{single.group(1).lower()}::{single.group(2)}"
+    return header
+
+
+def _refuse(message: str) -> XLSFormError:
+    return XLSFormError([Problem("", 0, "", message)])
+
+
+def _as_bytes(data: bytes | Path | IO[bytes]) -> bytes:
+    if isinstance(data, bytes):
+        blob = data
+    elif isinstance(data, Path):
+        try:
+            if data.stat().st_size > MAX_FILE_BYTES:
+                blob = b"x" * (MAX_FILE_BYTES + 1)
+            else:
+                blob = data.read_bytes()
+        except OSError:
+            raise _refuse(UNREADABLE) from None
+    else:
+        blob = data.read(MAX_FILE_BYTES + 1)
+    if len(blob) > MAX_FILE_BYTES:
+        raise _refuse(f"filen är större än {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    return blob
+
+
+def _check_zip(blob: bytes) -> None:
+    """Refuse a zip whose parts would unpack beyond the limits, before anything is unpacked.
+
+    The sizes are the ones the zip declares; Python's zipfile never inflates a part beyond
+    its declared size (it stops there and reports a bad CRC), so they bound the real cost.
+    """
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise XLSFormError(
-            [Problem("", 0, "", "filen är inte en Excel-arbetsbok (.xlsx) som går att läsa.")]
-        ) from None
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse(UNREADABLE) from None
+    total = sum(p.file_size for p in parts)
+    bomb = any(
+        p.file_size > 1024 * 1024 and p.file_size > MAX_PART_RATIO * max(p.compress_size, 1)
+        for p in parts
+    )
+    if total > MAX_UNPACKED_BYTES or bomb:
+        raise _refuse(
+            f"arbetsboken packas upp till mer än tjänsten tar emot (högst "
+            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB uppackat, och ingen del mer än "
+            f"{MAX_PART_RATIO} gånger sin packade storlek)."
+        )
+
+
+def _read_rows(ws: Any, title: str) -> list[list[str]]:
+    """The sheet's rows as text, reading only the cells that exist.
+
+    The declared dimension (`A1:XFD1048576` in some files) is ignored, trailing empty
+    rows and cells are dropped, and more than MAX_ROWS rows or MAX_COLUMNS columns with
+    content refuse the workbook.
+    """
+    ws.reset_dimensions()  # otherwise read-only mode pads every row to the declared size
+    rows: list[list[str]] = []
+    pending_empty = 0
+    for number, values in enumerate(ws.iter_rows(values_only=True), 1):
+        row = [cell_text(v) for v in values[: MAX_COLUMNS + 1]]
+        while row and not row[-1]:
+            row.pop()
+        if len(row) > MAX_COLUMNS or (len(values) > MAX_COLUMNS and any(values[MAX_COLUMNS:])):
+            raise _refuse(
+                f"bladet {title} har innehåll i fler än {MAX_COLUMNS} kolumner (rad {number})."
+            )
+        if not row:
+            pending_empty += 1
+            continue
+        if number > MAX_ROWS:
+            raise _refuse(f"bladet {title} har innehåll på fler än {MAX_ROWS} rader.")
+        rows.extend([] for _ in range(pending_empty))
+        pending_empty = 0
+        rows.append(row)
+    return rows
+
+
+def open_sheets(data: bytes | Path | IO[bytes]) -> dict[str, Sheet]:
+    """Every worksheet of the workbook by lower-case title; XLSFormError if unreadable
+    or beyond the limits above."""
+    blob = _as_bytes(data)
+    _check_zip(blob)
     sheets: dict[str, Sheet] = {}
     try:
-        for ws in book.worksheets:
-            rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            headers = [h for h in (rows[0] if rows else [])]
-            sheets[ws.title.strip().lower()] = Sheet(ws.title.strip().lower(), headers, rows[1:])
-    finally:
-        book.close()
+        book = load_workbook(io.BytesIO(blob), read_only=True, data_only=True, keep_links=False)
+        try:
+            for ws in book.worksheets:
+                title = ws.title.strip().lower()
+                rows = _read_rows(ws, title)
+                width = max((len(r) for r in rows), default=0)
+                named = [canonical_header(title, h) for h in rows[0]] if rows else []
+                headers = [*named, *[""] * (width - len(named))]
+                sheets[title] = Sheet(title, headers, rows[1:])
+        finally:
+            book.close()
+    except (XLSFormError, MemoryError):
+        raise
+    except Exception:  # a damaged file fails in many ways (zip, XML, openpyxl's model)
+        raise _refuse(UNREADABLE) from None
     return sheets
 
 

@@ -27,7 +27,9 @@ FIELD_KINDS = {"text": "text", "date": "date", "integer": "integer"}
 SELECT_KINDS = {"select_one": "choice", "select_multiple": "multichoice"}
 SURVEY_COLUMNS = frozenset({"type", "name", "label", "hint", "required", "appearance", TYPE_COLUMN})
 CHOICE_COLUMNS = frozenset({"list_name", "name", "label"})
-SETTING_COLUMNS = frozenset({"form_id", "form_title", "version", "default_language", "short_title"})
+SETTING_COLUMNS = frozenset(
+    {"form_id", "form_title", "version", "default_language", "short_title", "namespaces"}
+)
 UNSUPPORTED_SHEETS = ("external_choices", "entities", "osm")
 KNOWN_TYPES = "text, date, integer, select_one, select_multiple, note, begin group och end group"
 
@@ -48,6 +50,15 @@ class Group:
     is_metadata: bool
     description: str | None = None
     items: list[Item] = field(default_factory=list)
+
+
+def also(rows: list[int]) -> str:
+    """The end of a message about the first of several rows: `.` or ` (även rad 7, 9 och 12).`"""
+    if not rows:
+        return "."
+    shown = [str(r) for r in rows[:10]] + (["fler"] if len(rows) > 10 else [])
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " och " + shown[-1]
+    return f" (även rad {listed})."
 
 
 def _languages(sheet: Sheet | None) -> set[str]:
@@ -101,12 +112,16 @@ class SurveyReader:
             seen.add(key)
             if allowed(key):
                 continue
-            for r in filled:
-                if key in EXPRESSION_COLUMNS:
-                    reason = f"tjänsten utvärderar inte uttryck i kolumnen {header}; töm cellen."
-                else:
-                    reason = f"kolumnen {header} stöds inte av tjänsten; töm cellen eller ta bort kolumnen."
-                self.problem(sheet.title, r, sheet.label(index), reason)
+            if not filled:
+                continue
+            # One message per column, however many rows use it.
+            if key in EXPRESSION_COLUMNS:
+                reason = f"tjänsten utvärderar inte uttryck i kolumnen {header}; töm cellen"
+            else:
+                reason = (
+                    f"kolumnen {header} stöds inte av tjänsten; töm cellen eller ta bort kolumnen"
+                )
+            self.problem(sheet.title, filled[0], sheet.label(index), reason + also(filled[1:]))
 
     def choose_language(self, survey: Sheet, default_language: str) -> None:
         languages = _languages(survey) | _languages(self.sheets.get(CHOICES))

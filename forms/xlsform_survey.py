@@ -14,6 +14,7 @@ from forms.xlsform import (
     YES,
     Sheet,
     XLSFormError,
+    comment_name,
 )
 from forms.xlsform_reader import (
     FIELD_KINDS,
@@ -24,6 +25,7 @@ from forms.xlsform_reader import (
     ChoiceList,
     Group,
     SurveyReader,
+    also,
 )
 
 
@@ -31,6 +33,8 @@ def parse_type(raw: str) -> tuple[str, str]:
     """(kind, list name) of a type cell; kind "" when the type is not in our subset."""
     words = raw.split()
     low = [w.lower() for w in words]
+    if len(words) == 3 and low[0] == "select" and low[1] in ("one", "multiple"):
+        words, low = [f"select_{low[1]}", words[2]], [f"select_{low[1]}", low[2]]
     if low in (["begin", "group"], ["begin_group"]):
         return "begin group", ""
     if low in (["end", "group"], ["end_group"]):
@@ -54,6 +58,9 @@ class SurveyRows:
         self.description: str | None = None
         self.fields: list[Field] = []
         self.sections: list[Section] = []
+        # Types we do not read: (index of its one problem, first row, later rows) by type.
+        self.unsupported: dict[str, tuple[int, int, list[int]]] = {}
+        self.repeat_row = 0  # inside begin repeat … end repeat: rows are not read
 
     def problem(self, row: int, header: str, message: str) -> None:
         if header == "label":
@@ -89,11 +96,20 @@ class SurveyRows:
     def row(self, r: int, row: list[str]) -> None:
         raw = self.sheet.value(row, "type")
         kind, list_name = parse_type(raw)
+        low = " ".join(raw.lower().replace("_", " ").split())
+        if self.repeat_row:
+            if low == "end repeat":
+                self.repeat_row = 0
+            return
         if not raw:
             self.problem(r, "type", "typ (type) saknas.")
             return
+        if low == "begin repeat":
+            self.repeat_row = r  # one message for the repeat, none for the rows inside it
         if not kind:
-            self.problem(r, "type", f"typen '{raw}' stöds inte; tjänsten läser {KNOWN_TYPES}.")
+            self.unsupported_type(r, " ".join(raw.split()))
+            return
+        if kind == "text" and self.is_comment_box(row):
             return
         if kind == "end group":
             self.end_group(r)
@@ -124,6 +140,26 @@ class SurveyRows:
             self.metadata_field(r, row, kind, list_name, name, label, hint)
         else:
             self.item(r, row, kind, list_name, name, label, hint)
+
+    def unsupported_type(self, r: int, raw: str) -> None:
+        """One problem per unsupported type, naming every row that uses it."""
+        known = self.unsupported.get(raw)
+        if known is None:
+            self.unsupported[raw] = (len(self.reader.problems), r, [])
+            self.problem(r, "type", self.unsupported_message(raw, []))
+        else:
+            known[2].append(r)
+
+    def unsupported_message(self, raw: str, later: list[int]) -> str:
+        return f"typen '{raw}' stöds inte; tjänsten läser {KNOWN_TYPES}{also(later)}"
+
+    def is_comment_box(self, row: list[str]) -> bool:
+        """The free-text box beside the item just before it, as written for ODK and
+        KoboToolbox (`<item>_kommentar`): implied by the model, so nothing to read."""
+        group = self.group
+        if group is None or group.is_metadata or not group.items:
+            return False
+        return self.sheet.value(row, "name") == comment_name(group.items[-1].id)
 
     def begin_group(self, r: int, name: str, label: str) -> None:
         if self.group is not None:
@@ -233,6 +269,15 @@ class SurveyRows:
         self.group.items.append(Item(name, label, self.group.name, hint or None))
 
     def finish(self) -> None:
+        for raw, (index, first, later) in self.unsupported.items():
+            if later:
+                old = self.reader.problems[index]
+                message = self.unsupported_message(raw, later)
+                self.reader.problems[index] = type(old)(old.sheet, first, old.column, message)
+        if self.repeat_row:
+            self.problem(
+                self.repeat_row, "type", "begin repeat avslutas aldrig (end repeat saknas)."
+            )
         if self.group is not None:
             self.problem(
                 self.group.row,

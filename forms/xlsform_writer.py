@@ -23,11 +23,14 @@ from forms.xlsform import (
     DEFAULT_LANGUAGE,
     FORM_NOTE,
     METADATA_GROUP,
+    NAMESPACES,
     SETTINGS,
     SURVEY,
     TYPE_COLUMN,
+    comment_name,
 )
 
+COMMENT_LABEL = "Kommentar"
 WIDE = 70  # characters: labels and hints
 SURVEY_WIDTHS = {"type": 22, "name": 26, "label": WIDE, "hint": WIDE, "required": 10}
 
@@ -111,6 +114,9 @@ def survey_rows(form: Form, tr: _Translations) -> list[dict[str, str]]:
             row.update({"hint": item.help or "", "required": "yes"})
             tr.add(row, item.id)
             rows.append(row)
+            # The comment box beside every item, so ODK or KoboToolbox show the whole checklist.
+            comment = {"type": "text", "name": comment_name(item.id), "label": COMMENT_LABEL}
+            rows.append({**comment, "appearance": "multiline"})
         rows.append({"type": "end group"})
     return rows
 
@@ -150,6 +156,7 @@ def write_xlsform(form: Form) -> bytes:
         "short_title": form.short_title,
         "version": str(form.version),
         "default_language": DEFAULT_LANGUAGE,
+        "namespaces": NAMESPACES,
     }
     _sheet(book.create_sheet(SETTINGS), list(settings), [settings])
     out = io.BytesIO()

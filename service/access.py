@@ -3,11 +3,13 @@
 A link's token is derived from the app's SECRET_KEY, the subject and a generation number,
 so the operator can print the current link again at any time; only its SHA-256 is stored.
 Rotating bumps the generation: the old link and every session opened with it stop working.
+Sessions live in the database (service/sessions.py), so signing out ends them everywhere.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from service import sessions
 from service.db import get_db
 from service.errors import fail
 from service.models import AccessLink
@@ -65,6 +68,7 @@ def issue_link(db: Session, secret: str, subject: str, *, rotate: bool = False) 
                 raise
     if rotate:
         row.generation += 1
+        sessions.end_all(db, subject)
     token = _token(secret, subject, row.generation)
     # Re-keying after a SECRET_KEY change keeps printed links working.
     if row.token_hash != _hash(token):
@@ -83,21 +87,31 @@ def directory() -> Directory:
     return cast(Directory, current_app.extensions["checklistor.organisations"])
 
 
+def _limits() -> tuple[dt.timedelta, dt.timedelta]:
+    """(idle time, longest life) of a session, from the configuration."""
+    config = current_app.config
+    idle = dt.timedelta(minutes=float(config["SESSION_IDLE_MINUTES"]))
+    lifetime = config["PERMANENT_SESSION_LIFETIME"]
+    if not isinstance(lifetime, dt.timedelta):  # seconds, as Flask also accepts
+        lifetime = dt.timedelta(seconds=int(lifetime))
+    return idle, lifetime
+
+
 def load_identity() -> None:
-    """Before each request: who is signed in, checked against the current link generation."""
+    """Before each request: who is signed in, by the server-side session the cookie names."""
     g.org = None
     g.is_admin = False
-    subject = session.get("subject")
-    if not subject or request.endpoint == "static":
+    token = session.get("sid")
+    if not token or request.endpoint == "static":
         return
-    row = get_db().get(AccessLink, subject)
-    if row is None or row.generation != session.get("generation"):
+    record = sessions.current(get_db(), token, *_limits())
+    if record is None:  # signed out, rotated, idle too long, or a cookie from elsewhere
         session.clear()
         return
-    if subject == AccessLink.ADMIN:
+    if record.subject == AccessLink.ADMIN:
         g.is_admin = True
     else:
-        g.org = directory().get(subject)
+        g.org = directory().get(record.subject)
         if g.org is None:  # organisation removed from the config file
             session.clear()
 
@@ -149,8 +163,7 @@ def sign_in(token: str) -> WerkzeugResponse | tuple[str, int]:
         return render_template("access/link_invalid.html"), 404
     session.clear()
     session.permanent = True
-    session["subject"] = row.subject
-    session["generation"] = row.generation
+    session["sid"] = sessions.open_session(get_db(), row, _limits()[1])
     if row.subject == AccessLink.ADMIN:
         return redirect(url_for("admin.overview"))
     return redirect(url_for("home.index"))
@@ -158,6 +171,7 @@ def sign_in(token: str) -> WerkzeugResponse | tuple[str, int]:
 
 @bp.post("/logga-ut")
 def sign_out() -> WerkzeugResponse:
+    sessions.end(get_db(), session.get("sid"))
     session.clear()
     flash(
         "Du är utloggad. Använd din organisations inloggningslänk för att komma tillbaka.", "info"

@@ -8,8 +8,11 @@ can be, so `CHECKLISTOR_SECURE_COOKIES=true` is a boolean).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
+import re
 import secrets
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,12 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SECURE_COOKIES": False,
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "MAX_FORM_MEMORY_SIZE": MAX_CONTENT_LENGTH,
+        # The cookie's and the server-side session's longest life; the session also ends
+        # after SESSION_IDLE_MINUTES without a request, and at once on Logga ut.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=30),
+        "SESSION_IDLE_MINUTES": 8 * 60,
+        # A regional export of more responses than this is built in the background.
+        "EXPORT_INLINE_LIMIT": 5000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "checklistor_session",
@@ -71,6 +79,57 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["SECURE_COOKIES"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    elif not app.config.get("TESTING"):
+        check_secret_key(str(app.config["SECRET_KEY"]))
+
+
+# The key signs sessions and derives every sign-in link: whoever guesses it can compute
+# the admin's link from their own. 32 random bytes make guessing hopeless.
+MIN_SECRET_BITS = 256
+MAKE_A_KEY = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
+def secret_bits(key: str) -> float:
+    """A generous estimate of the key's entropy in bits.
+
+    Each character counts log2 of the alphabet its character classes span (16 for hex,
+    64 for base64, up to 95 for printable ASCII), so a random key made the usual ways
+    scores its real size. Repetition is punished: a key is worth no more than its number
+    of distinct characters allows, nor more than it compresses to (a word repeated,
+    "aaaa…", a short pattern).
+    """
+    if not key:
+        return 0.0
+    alphabet = 0
+    if re.search(r"[0-9]", key):
+        alphabet += 10
+    if re.fullmatch(r"[0-9a-f]+", key) or re.fullmatch(r"[0-9A-F]+", key):
+        alphabet = 16
+    elif re.fullmatch(r"[0-9A-Za-z_-]+|[0-9A-Za-z+/]+=*", key):
+        alphabet = 64  # base64, as secrets.token_urlsafe and openssl rand -base64 write
+    else:
+        alphabet += 26 * bool(re.search(r"[a-z]", key)) + 26 * bool(re.search(r"[A-Z]", key))
+        alphabet += 33 * bool(re.search(r"[^0-9a-zA-Z]", key))
+    per_char = math.log2(max(alphabet, 2))
+    distinct = len(set(key))
+    # Fewer distinct characters than a random key of this length would show: repetition.
+    expected = alphabet * (1 - (1 - 1 / alphabet) ** len(key))
+    factor = min(1.0, distinct / max(expected * 0.6, 1))
+    # And no more than it compresses to: repeated words and patterns pack small.
+    packed = (len(zlib.compress(key.encode(), 9)) - 8) * 8
+    return min(len(key) * per_char * factor, packed)
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse to start with a key that could be guessed."""
+    bits = secret_bits(key)
+    if bits < MIN_SECRET_BITS:
+        raise StartupError(
+            f"SECRET_KEY är för svag (uppskattningsvis {bits:.0f} bitar, minst "
+            f"{MIN_SECRET_BITS} behövs): den som gissar den kan räkna fram alla "
+            f"inloggningslänkar. Skapa en med: {MAKE_A_KEY} "
+            "(eller ta bort SECRET_KEY så skapar tjänsten en egen i instansmappen)."
+        )
 
 
 def private(path: Path, mode: int) -> None:

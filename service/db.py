@@ -60,6 +60,12 @@ def get_db() -> Session:
     return session
 
 
+def new_session(app: Flask) -> Session:
+    """A session of its own, outside any request (background work, streamed downloads)."""
+    session: Session = app.extensions["checklistor.sessionmaker"]()
+    return session
+
+
 def close_db(_exc: BaseException | None = None) -> None:
     session: Session | None = g.pop("db", None)
     if session is not None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
+import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, func, select
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -24,6 +26,8 @@ from forms.xlsform_writer import write_xlsform
 from service.models import Base, Response, utcnow
 
 log = logging.getLogger(__name__)
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class PublishedForm(Base):
@@ -41,12 +45,55 @@ class PublishedForm(Base):
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class PendingUpload(Base):
+    """An uploaded workbook between its preview and its publication (or abandonment).
+
+    The preview page names it by a random one-time id, so a workbook of any accepted size
+    goes from the preview to the publication without travelling through the page again.
+    """
+
+    __tablename__ = "pending_uploads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+# An upload not published within this time is forgotten.
+PENDING_LIFETIME = dt.timedelta(hours=24)
+PENDING_ID = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def keep_pending(db: Session, data: bytes, filename: str) -> str:
+    """Store an upload for publishing later; returns its one-time id."""
+    db.execute(delete(PendingUpload).where(PendingUpload.created_at < utcnow() - PENDING_LIFETIME))
+    upload_id = secrets.token_urlsafe(24)
+    db.add(PendingUpload(id=upload_id, data=data, filename=clean_filename(filename)))
+    db.commit()
+    return upload_id
+
+
+def pending(db: Session, upload_id: str) -> PendingUpload | None:
+    """The upload stored under `upload_id`, if it is still waiting."""
+    if not PENDING_ID.fullmatch(upload_id):
+        return None
+    row = db.get(PendingUpload, upload_id)
+    if row is None or row.created_at < utcnow() - PENDING_LIFETIME:
+        return None
+    return row
+
+
 class PublishError(Exception):
     """An upload that cannot be published; `problems` are Swedish, one per line."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class Unchanged(PublishError):
+    """The upload is valid and equal to the version in force: nothing to publish."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +103,13 @@ class Candidate:
     form: Form  # numbered as the next version
     current: Form  # the version it replaces for new responses
     changes: FormDiff
+
+
+def clean_filename(name: str) -> str:
+    """An uploaded file's name as shown and stored: no control characters (PostgreSQL
+    refuses NUL in text), no folders, at most 255 characters."""
+    name = CONTROL_CHARS.sub("", name).replace("\\", "/").rsplit("/", 1)[-1]
+    return name.strip()[:255]
 
 
 def latest_id(db: Session) -> int:
@@ -80,7 +134,7 @@ def published_forms(db: Session) -> list[Form]:
 def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
     """The upload as the next version of its checklist; PublishError lists every problem."""
     try:
-        form = read_xlsform(data, filename)
+        form = read_xlsform(data, clean_filename(filename))
     except XLSFormError as exc:
         raise PublishError([str(p) for p in exc.problems]) from None
     if form.id not in catalogue:
@@ -97,10 +151,10 @@ def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
     if problems:
         raise PublishError(problems)
     numbered = dataclasses.replace(
-        form, version=current.version + 1, source=filename, _items={}, _fields={}
+        form, version=current.version + 1, source=clean_filename(filename), _items={}, _fields={}
     )
     if dataclasses.replace(numbered, version=current.version, source=current.source) == current:
-        raise PublishError(
+        raise Unchanged(
             [
                 f"Arbetsboken är likadan som den publicerade version {current.version}; inget att publicera."
             ]
@@ -109,9 +163,15 @@ def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
 
 
 def publish(
-    db: Session, catalogue: Catalogue, data: bytes, filename: str, published_by: str
+    db: Session,
+    catalogue: Catalogue,
+    data: bytes,
+    filename: str,
+    published_by: str,
+    upload: PendingUpload | None = None,
 ) -> Candidate:
-    """Check and store the upload as a new version, in one transaction."""
+    """Check and store the upload as a new version, in one transaction (which also uses
+    up `upload`, the pending upload it came from, if any)."""
     candidate = check(catalogue, data, filename)
     form = candidate.form
     db.add(
@@ -119,10 +179,12 @@ def publish(
             form_id=form.id,
             version=form.version,
             xlsform=write_xlsform(form),
-            filename=filename[:255],
+            filename=clean_filename(filename),
             published_by=published_by,
         )
     )
+    if upload is not None:
+        db.delete(upload)
     try:
         db.commit()
     except IntegrityError:

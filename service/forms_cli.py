@@ -89,6 +89,10 @@ def check(path: Path) -> None:
     with _app().app_context():
         try:
             candidate = form_store.check(current_catalogue(), data, path.name)
+        except form_store.Unchanged as exc:
+            # Valid, and already in force: nothing to publish, nothing wrong.
+            click.echo(f"{path.name}: {exc.problems[0]}")
+            return
         except form_store.PublishError as exc:
             _refuse(exc)
             return

@@ -71,11 +71,7 @@ def content_lang() -> Markup:
 def switch(code: str) -> WerkzeugResponse:
     if code not in LANGUAGES:
         abort(404)
-    target = request.args.get("next", "/")
-    # Only paths on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next", "")))
     response.set_cookie(
         COOKIE,
         code,
@@ -85,6 +81,24 @@ def switch(code: str) -> WerkzeugResponse:
         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response
+
+
+def local_path(target: str) -> str:
+    """`target` if it is a path on this site, else the start page: never an open redirect.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so
+    "/<tab>/evil.example" is "//evil.example" (another host) to them: anything holding
+    control characters or backslashes, or not starting with exactly one slash, is refused.
+    """
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)
+        or len(target) > 2000
+    ):
+        return "/"
+    return target
 
 
 def switch_url(back_to: str | None = None) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forms import Form, Submission
 from service.models import Response, Revision, utcnow
 from service.sync import outbox
+
+RESPONSE_ID = re.compile(r"[0-9a-f]{1,32}")
+MAX_REVISION = 2**31 - 1
 
 
 def for_org(db: Session, org: str) -> list[Response]:
@@ -18,7 +23,9 @@ def for_org(db: Session, org: str) -> list[Response]:
 
 def owned(db: Session, response_id: str, org: str | None) -> Response | None:
     """The response if it exists and belongs to `org` (None = any organisation, for admins)."""
-    if len(response_id) > 32:
+    # Ids are hex (uuid4().hex); anything else cannot exist, and a NUL would make
+    # PostgreSQL refuse the query instead of finding nothing.
+    if not RESPONSE_ID.fullmatch(response_id):
         return None
     response = db.get(Response, response_id)
     if response is None or (org is not None and response.org != org):
@@ -70,6 +77,8 @@ def submit(db: Session, response: Response, submission: Submission) -> Revision:
 
 
 def revision(db: Session, response: Response, number: int) -> Revision | None:
+    if not 0 < number <= MAX_REVISION:  # beyond what the database's integer holds
+        return None
     return db.scalars(
         select(Revision).where(Revision.response_id == response.id, Revision.number == number)
     ).first()

@@ -22,6 +22,8 @@ import requests
 BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LOCK = re.compile(r'name="lock_version" value="(\d+)"')
+# A key strong enough for the start-up check (the real one is made per instance).
+TEST_SECRET_KEY = "f3Qm9vX2cRkL7pTzWb1yHs8NdJ4uGaE6oCiV0eYxKqM"
 
 
 def free_port() -> int:
@@ -34,7 +36,7 @@ def service_env(instance: Path, **settings: str) -> dict[str, str]:
     """The environment of a service process: this one's, minus any CHECKLISTOR_ settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLISTOR_")}
     env.pop("DATABASE_URL", None)
-    env.update({"CHECKLISTOR_INSTANCE_PATH": str(instance), "SECRET_KEY": "live-test-secret"})
+    env.update({"CHECKLISTOR_INSTANCE_PATH": str(instance), "SECRET_KEY": TEST_SECRET_KEY})
     env.update(settings)
     return env
 

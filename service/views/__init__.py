@@ -25,8 +25,12 @@ def _security_headers(response: FlaskResponse) -> FlaskResponse:
     # Sign-in links carry a secret in the path: never leak it in a Referer header.
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype == "text/html" or headers.get("Content-Disposition", "").startswith(
+        "attachment"
+    ):
+        # Pages and downloads hold answers: never kept by a browser or a shared cache.
+        # (send_file sets its own caching header for files, so this one replaces it.)
+        headers["Cache-Control"] = "no-store, private"
     return response
 
 

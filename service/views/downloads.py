@@ -1,7 +1,10 @@
 """Excel downloads: the region's consolidated workbook and an organisation's own responses.
 
 The workbook is written to a temporary file on disk and streamed from there, so a large
-export costs disk, not memory. Downloads change nothing, so they are plain GET links.
+export costs disk, not memory. A regional export of more than EXPORT_INLINE_LIMIT
+responses is built in the background instead (service/export_jobs.py): the request
+answers at once with a page that shows the progress and then the file, so no request
+waits longer than a worker may. Downloads change nothing, so they are plain GET links.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ import tempfile
 from collections.abc import Callable
 from typing import IO
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 from flask import Response as FlaskResponse
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from exports.filters import ExportFilter, FilterError, parse_date
-from service import export_query, followup
+from service import export_jobs, export_query, followup
 from service.access import admin_required, current_org, directory, org_required
 from service.catalogue import current_catalogue
 from service.db import get_db
+from service.errors import fail
 
 bp = Blueprint("downloads", __name__)
 
@@ -83,17 +88,47 @@ def regional() -> tuple[str, int]:
 
 @bp.route("/admin/export.xlsx")
 @admin_required
-def regional_xlsx() -> FlaskResponse | tuple[str, int]:
+def regional_xlsx() -> WerkzeugResponse | tuple[str, int]:
     try:
         selection = _selection()
     except FilterError as exc:
         return _form_page(str(exc))
+    db = get_db()
+    name = f"checklistor-regionen-{dt.date.today().isoformat()}.xlsx"
+    if export_query.count(db, selection) > int(current_app.config["EXPORT_INLINE_LIMIT"]):
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        started = export_jobs.start(app, db, directory(), selection, name)
+        return redirect(url_for("downloads.job", job_id=started.job_id), 303)
     catalogue = current_catalogue()
     return _send(
-        lambda out: export_query.regional_workbook(
-            get_db(), catalogue, directory(), selection, out
-        ),
-        f"checklistor-regionen-{dt.date.today().isoformat()}.xlsx",
+        lambda out: export_query.regional_workbook(db, catalogue, directory(), selection, out),
+        name,
+    )
+
+
+@bp.route("/admin/export/jobb/<job_id>")
+@admin_required
+def job(job_id: str) -> tuple[str, int]:
+    found = export_jobs.find(get_db(), job_id)
+    if found is None:
+        fail(404, "Exporten finns inte längre. Beställ arbetsboken igen.")
+    return render_template("downloads/job.html", job=found), 200
+
+
+@bp.route("/admin/export/jobb/<job_id>.xlsx")
+@admin_required
+def job_xlsx(job_id: str) -> FlaskResponse:
+    found = export_jobs.find(get_db(), job_id)
+    if found is None or found.state != "done":
+        fail(404, "Exporten finns inte, eller är inte klar än. Beställ arbetsboken igen.")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return FlaskResponse(
+        export_jobs.chunks(app, found.id),
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Content-Length": str(found.size),
+        },
     )
 
 

@@ -1,14 +1,12 @@
 """The region admin's checklists in Excel: download, upload, preview, differences, publish.
 
-The upload is not stored until it is published: the preview page carries the workbook
-back in a hidden field, and publishing checks it again from scratch against the
-versions in force at that moment.
+An upload that passes the check is kept server-side under a random one-time id, which is
+all the preview page sends back; publishing checks it again from scratch against the
+versions in force at that moment, and uses the id up.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -65,23 +63,25 @@ def download(form_id: str) -> FlaskResponse:
 def preview() -> tuple[str, int]:
     upload = request.files.get("workbook")
     data = upload.read() if upload else b""
-    filename = (upload.filename or "") if upload else ""
+    filename = form_store.clean_filename((upload.filename or "") if upload else "")
     if not data:
         return _index(["Välj en Excel-arbetsbok (.xlsx) att ladda upp."])
-    return _preview(data, filename)
-
-
-def _preview(data: bytes, filename: str, notice: str | None = None) -> tuple[str, int]:
     try:
         candidate = form_store.check(current_catalogue(), data, filename)
     except form_store.PublishError as exc:
         return _index(exc.problems, filename)
+    return _preview(candidate, form_store.keep_pending(get_db(), data, filename), filename)
+
+
+def _preview(
+    candidate: form_store.Candidate, upload_id: str, filename: str, notice: str | None = None
+) -> tuple[str, int]:
     page = render_template(
         "form_admin/preview.html",
         candidate=candidate,
         form=candidate.form,
         changes=candidate.changes,
-        workbook=base64.b64encode(data).decode("ascii"),
+        upload_id=upload_id,
         filename=filename,
         notice=notice,
     )
@@ -91,12 +91,21 @@ def _preview(data: bytes, filename: str, notice: str | None = None) -> tuple[str
 @bp.route("/publicera", methods=["POST"])
 @admin_required
 def publish() -> WerkzeugResponse | tuple[str, int]:
+    upload_id = request.form.get("upload", "")
     try:
-        data = base64.b64decode(request.form.get("workbook", ""), validate=True)
         expected = int(request.form.get("version", ""))
-    except (binascii.Error, ValueError):
+    except ValueError:
         fail(400)
-    filename = request.form.get("filename", "")[:255]
+    db = get_db()
+    upload = form_store.pending(db, upload_id)
+    if upload is None:
+        return _index(
+            [
+                "Arbetsboken att publicera finns inte längre: den är redan publicerad, eller "
+                "så har förhandsgranskningen gått ut (efter ett dygn). Ladda upp den igen."
+            ]
+        )
+    data, filename = upload.data, upload.filename
     try:
         candidate = form_store.check(current_catalogue(), data, filename)
     except form_store.PublishError as exc:
@@ -104,13 +113,16 @@ def publish() -> WerkzeugResponse | tuple[str, int]:
     if candidate.form.version != expected:
         # Someone published in between: show the differences against that version first.
         return _preview(
-            data,
+            candidate,
+            upload_id,
             filename,
             f"Någon annan publicerade version {candidate.current.version} medan du granskade. "
             "Skillnaderna nedan gäller nu mot den versionen. Publicera igen om de stämmer.",
         )
     try:
-        published = form_store.publish(get_db(), current_catalogue(), data, filename, "admin")
+        published = form_store.publish(
+            db, current_catalogue(), data, filename, "admin", upload=upload
+        )
     except form_store.PublishError as exc:
         return _index(exc.problems, filename)
     form = published.form

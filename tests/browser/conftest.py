@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from service.organisations import DEFAULT_FILE, load_directory
-from tests.live import BIN, free_port, service_env, stop, wait_until_up
+from tests.live import BIN, TEST_SECRET_KEY, free_port, service_env, stop, wait_until_up
 
 CHROMIUM = Path("/usr/bin/chromium")
 # A test tool's own browser download does not work here: always Debian's Chromium.
@@ -69,7 +69,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     instance = tmp_path_factory.mktemp("browser-instance")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = service_env(instance, SECRET_KEY="browser-suite-secret", CHECKLISTOR_PUBLIC_URL=base_url)
+    env = service_env(instance, SECRET_KEY=TEST_SECRET_KEY, CHECKLISTOR_PUBLIC_URL=base_url)
     log = (instance / "server.log").open("w")
     process = subprocess.Popen(
         [

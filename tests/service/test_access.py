@@ -11,6 +11,7 @@ from sqlalchemy import select
 from service.db import get_db
 from service.models import AccessLink, Response
 from tests.conftest import complete_answers, link_token
+from tests.live import TEST_SECRET_KEY
 
 OWN_ROUTES = [
     ("GET", "/svar/{id}"),
@@ -126,7 +127,7 @@ def test_secure_cookie_when_configured(tmp_path: Any) -> None:
         {
             "TESTING": True,
             "INSTANCE_PATH": str(tmp_path / "i"),
-            "SECRET_KEY": "s",
+            "SECRET_KEY": TEST_SECRET_KEY,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
             "SECURE_COOKIES": True,
         }

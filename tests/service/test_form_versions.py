@@ -6,16 +6,19 @@ and adds dp_laddning.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import io
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import event, text
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from forms import Choice, Field, Form, load_catalogue, parse_fields
 from forms.xlsform import read_xlsform
@@ -61,8 +64,9 @@ def test_cli_exports_checks_and_publishes(app: Flask, tmp_path: Path) -> None:
     assert read_xlsform(out.read_bytes(), V1.source) == V1
 
     unchanged = forms_cli(app, "check", str(out))
-    assert unchanged.exit_code == 1
+    assert unchanged.exit_code == 0  # valid; there is simply nothing to publish
     assert "likadan som den publicerade version 1" in unchanged.output
+    assert forms_cli(app, "publish", str(out)).exit_code == 1
 
     changed = tmp_path / "andrad.xlsx"
     changed.write_bytes(write_xlsform(V2))
@@ -149,20 +153,19 @@ def test_admin_downloads_uploads_previews_and_publishes(app: Flask, admin: Brows
     assert "Finns laddplatser för elcyklar vid hållplatsen?" in page  # the preview itself
     assert latest(app).version == 1  # previewing publishes nothing
 
-    fields = dict(
-        re.findall(r'name="(csrf_token|workbook|filename|version)" value="([^"]*)"', page)
-    )
-    assert same(read_xlsform(base64.b64decode(fields["workbook"])), V2)
+    fields = dict(re.findall(r'name="(csrf_token|upload|version)" value="([^"]*)"', page))
+    assert "workbook" not in fields  # the workbook stays on the server
     published = admin.client.post("/admin/checklistor/publicera", data=fields)
     assert published.status_code == 302
     assert same(latest(app), V2)
     after = admin.client.get("/admin/checklistor/").get_data(as_text=True)
     assert "Detaljplan version 2 är publicerad" in after
 
-    # Posting the same preview again publishes nothing more.
+    # Posting the same preview again publishes nothing more: its id is used up.
     again = admin.client.post("/admin/checklistor/publicera", data=fields)
     assert again.status_code == 422
-    assert "likadan som den publicerade version 2" in again.get_data(as_text=True)
+    assert "finns inte längre" in again.get_data(as_text=True)
+    assert latest(app).version == 2
 
 
 def test_organisations_cannot_reach_the_form_admin(sign_in: Any) -> None:
@@ -287,9 +290,7 @@ def test_a_preview_overtaken_by_another_publication_is_shown_again(
     app: Flask, admin: Browser, tmp_path: Path
 ) -> None:
     page = upload(admin, write_xlsform(V2)).get_data(as_text=True)
-    fields = dict(
-        re.findall(r'name="(csrf_token|workbook|filename|version)" value="([^"]*)"', page)
-    )
+    fields = dict(re.findall(r'name="(csrf_token|upload|version)" value="([^"]*)"', page))
     retitled = tmp_path / "rubrik.xlsx"
     retitled.write_bytes(write_xlsform(dataclasses.replace(V1, title="Ny rubrik", version=2)))
     assert forms_cli(app, "publish", str(retitled)).exit_code == 0
@@ -301,8 +302,38 @@ def test_a_preview_overtaken_by_another_publication_is_shown_again(
     assert "Granska Detaljplan version 3" in text_
     assert latest(app).version == 2 and latest(app).title == "Ny rubrik"
 
-    fields = dict(
-        re.findall(r'name="(csrf_token|workbook|filename|version)" value="([^"]*)"', text_)
-    )
+    fields = dict(re.findall(r'name="(csrf_token|upload|version)" value="([^"]*)"', text_))
     assert admin.client.post("/admin/checklistor/publicera", data=fields).status_code == 302
     assert latest(app).version == 3 and latest(app).find_item("dp_laddning") is not None
+
+
+def test_a_workbook_near_the_upload_limit_previews_and_then_publishes(
+    app: Flask, admin: Browser
+) -> None:
+    """The preview sends back only an id, so what previews also publishes (no 413)."""
+    book = openpyxl.load_workbook(io.BytesIO(write_xlsform(V2)))
+    notes = book.create_sheet("anteckningar")
+    for _ in range(1800):
+        notes.append([secrets.token_urlsafe(450)])  # incompressible: the file stays large
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    assert 750_000 < len(data) < app.config["MAX_CONTENT_LENGTH"] - 10_000
+    # Encoded here in memory: the test client would spool a body this large to a file it
+    # never closes.
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf(admin, "/admin/checklistor/"),
+            "workbook": FileStorage(io.BytesIO(data), "stor.xlsx"),
+        }
+    )
+    page = admin.client.post(
+        "/admin/checklistor/forhandsgranska",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    ).get_data(as_text=True)
+    assert "Granska Detaljplan version 2" in page
+    fields = dict(re.findall(r'name="(csrf_token|upload|version)" value="([^"]*)"', page))
+    published = admin.client.post("/admin/checklistor/publicera", data=fields)
+    assert published.status_code == 302
+    assert same(latest(app), V2)

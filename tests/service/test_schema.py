@@ -16,13 +16,14 @@ from service import create_app, schema
 from service.cli import cli
 from service.errors import StartupError
 from service.models import Base
+from tests.live import TEST_SECRET_KEY
 
 
 def make(tmp_path: Path, url: str, **extra: object) -> object:
     return create_app(
         {
             "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SECRET_KEY": "s",
+            "SECRET_KEY": TEST_SECRET_KEY,
             "DATABASE_URL": url,
             **extra,
         }
@@ -63,7 +64,7 @@ def test_an_older_shared_database_is_refused_until_upgraded(
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("CHECKLISTOR_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("SECRET_KEY", "s")
+    monkeypatch.setenv("SECRET_KEY", TEST_SECRET_KEY)
     result = CliRunner().invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert f"från 0001 till {schema.head_revision()}" in result.output
@@ -79,7 +80,7 @@ def test_the_embedded_default_upgrades_by_itself(tmp_path: Path) -> None:
     url = f"sqlite:///{instance / 'checklistor.db'}"
     engine = create_engine(url)
     command.upgrade(schema._config(engine), "0001")
-    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "s"})
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": TEST_SECRET_KEY})
     assert app.config["DATABASE_URL"] == url
     assert schema.current_revision(engine) == schema.head_revision()
     engine.dispose()

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli import cli
+from tests.live import TEST_SECRET_KEY
 
 BROKEN = """\
 id: trasig
@@ -31,7 +32,9 @@ sections:
 
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLISTOR_")}
-    env.update({"CHECKLISTOR_INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "cli-test"})
+    env.update(
+        {"CHECKLISTOR_INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": TEST_SECRET_KEY}
+    )
     env.pop("DATABASE_URL", None)
     env.update(extra)
     return env
