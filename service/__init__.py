@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from forms import DefinitionError, load_catalogue
-from service import access, config, db, errors, i18n, views
+from service import access, config, db, errors, i18n, identity, views
 from service.errors import StartupError
 from service.organisations import load_directory
 
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
     except DefinitionError as exc:
         raise StartupError(str(exc)) from None
     app.extensions["checklistor.organisations"] = load_directory(config.organisations_path(app))
+    identity.init_app(app)
 
     db.init_app(app, check_schema=check_schema)
     csrf.init_app(app)

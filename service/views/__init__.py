@@ -6,7 +6,7 @@ from flask import Flask
 from flask import Response as FlaskResponse
 
 from service import access
-from service.views import admin, downloads, fill, form_admin, home, public
+from service.views import about, admin, downloads, fill, form_admin, home, public
 from service.views.formatting import register_filters
 
 # No inline script or style anywhere: the policy can stay strict.
@@ -30,7 +30,7 @@ def _security_headers(response: FlaskResponse) -> FlaskResponse:
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, access, home, fill, admin, downloads, form_admin):
+    for module in (public, about, access, home, fill, admin, downloads, form_admin):
         app.register_blueprint(module.bp)
     # The checklist form checks its CSRF token itself, to keep what was typed on a stale page.
     for view in (fill.new, fill.edit):

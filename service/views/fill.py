@@ -60,8 +60,7 @@ def form_for(response: Response) -> Form:
     if form is None:
         fail(
             404,
-            f"Version {response.form_version} av checklistan finns inte längre i tjänsten. "
-            "Kontakta regionens administratör.",
+            f"Version {response.form_version} av checklistan finns inte längre i tjänsten.",
         )
     return form
 
