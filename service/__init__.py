@@ -12,6 +12,7 @@ from flask_wtf import CSRFProtect
 from forms import DefinitionError, load_catalogue
 from service import access, config, db, errors, i18n, identity, views
 from service.errors import StartupError
+from service.mail.transport import check_settings as check_mail_settings
 from service.organisations import load_directory
 
 csrf = CSRFProtect()
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
         raise StartupError(str(exc)) from None
     app.extensions["checklistor.organisations"] = load_directory(config.organisations_path(app))
     identity.init_app(app)
+    check_mail_settings(app)
 
     db.init_app(app, check_schema=check_schema)
     csrf.init_app(app)

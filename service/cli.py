@@ -15,6 +15,7 @@ from service.db_cli import db_group
 from service.errors import StartupError
 from service.export_cli import export
 from service.forms_cli import forms_group
+from service.mail.cli import mail_group
 from service.models import AccessLink
 from service.sync.cli import run_beside, sync
 
@@ -101,6 +102,7 @@ cli.add_command(export)
 cli.add_command(sync)
 cli.add_command(forms_group)
 cli.add_command(db_group)
+cli.add_command(mail_group)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from service.mail.sender import send_pending
 from service.sync import outbox
 from service.sync.status import target_status
 from service.sync.worker import Worker
@@ -85,7 +86,11 @@ def sync(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Synken körs (var {interval:g}:e sekund); avsluta med Ctrl+C.")
-    worker.watch(interval, lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent))
+    worker.watch(
+        interval,
+        lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
+        also=lambda: send_pending(app),  # the mail outbox, once per pass
+    )
 
 
 def run_beside(command: list[str]) -> int:

@@ -16,6 +16,7 @@ from service.catalogue import current_catalogue
 from service.db import get_db
 from service.errors import fail
 from service.i18n import N_
+from service.mail.receipt import enqueue_receipt
 from service.models import Response
 
 bp = Blueprint("fill", __name__)
@@ -135,7 +136,10 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         response = responses.create(db, current_org().slug, form)
     try:
         if kind == "submit":
-            revision = responses.submit(db, response, submission)
+            submitted = response
+            revision = responses.submit(
+                db, response, submission, also=lambda r: enqueue_receipt(db, form, submitted, r)
+            )
             return redirect(
                 url_for("fill.receipt", response_id=response.id, revision=revision.number)
             )

@@ -1,0 +1,80 @@
+"""The sending pass: claim unsent messages, deliver them one by one, mark each at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask
+
+from service.identity import Identity
+from service.mail import outbox
+from service.mail.transport import (
+    PermanentMailError,
+    TransientMailError,
+    compose,
+    open_connection,
+    sender_address,
+)
+from service.models import utcnow
+from service.sync.outbox import worker_id
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassResult:
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)  # refused for good: "address: reason"
+    retrying: int = 0
+    error: str = ""  # why the rest of the pass waits (server away, refusing)
+
+
+def send_pending(
+    app: Flask,
+    *,
+    force: bool = False,
+    now: Callable[[], dt.datetime] = utcnow,
+    owner: str | None = None,
+) -> PassResult:
+    """One pass over the outbox; `force` also takes messages pausing after a refusal."""
+    result = PassResult()
+    identity: Identity = app.extensions["checklistor.identity"]
+    sender = sender_address(app)
+    with app.extensions["checklistor.sessionmaker"]() as db:
+        while True:
+            claimed = outbox.claim(db, owner or worker_id(), now(), force=force)
+            if not claimed:
+                return result
+            pending = list(claimed)
+            try:
+                with open_connection(app) as connection:
+                    while pending:
+                        message = pending[0]
+                        try:
+                            connection.send(compose(message, sender, identity))
+                        except PermanentMailError as exc:
+                            outbox.mark_failed(db, message, now(), str(exc))
+                            result.failed.append(f"{message.recipient}: {exc}")
+                        except TransientMailError as exc:  # this message only, e.g. 451
+                            outbox.mark_retry(db, message, now(), str(exc))
+                            result.retrying += 1
+                            result.error = str(exc)
+                        else:
+                            outbox.mark_sent(db, message, now())
+                            result.sent += 1
+                        pending.pop(0)
+            except (TransientMailError, OSError, smtplib.SMTPException) as exc:
+                reason = str(exc) or type(exc).__name__
+                for message in pending:
+                    outbox.mark_retry(db, message, now(), reason)
+                result.retrying += len(pending)
+                result.error = reason
+                log.warning("mail: %d message(s) wait: %s", len(pending), reason)
+                return result
+            # Another batch only while this one went through and there may be more.
+            if result.retrying or len(claimed) < outbox.BATCH:
+                return result
