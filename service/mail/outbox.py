@@ -73,7 +73,8 @@ def claim(
         .where(_unsent(), MailMessage.claimed_until >= now, MailMessage.claimed_by != owner)
         .distinct()
     )
-    dead = [h for h in holders if h and claim_is_dead(h)]
+    # A holder is "host:pid:pass"; the process is what may have died.
+    dead = [h for h in holders if h and claim_is_dead(h.rpartition(":")[0])]
     if dead:
         free = or_(free, MailMessage.claimed_by.in_(dead))
     due = or_(MailMessage.next_attempt_at.is_(None), MailMessage.next_attempt_at <= now)

@@ -14,8 +14,8 @@ import smtplib
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
 from email.headerregistry import Address
+from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Protocol
@@ -170,8 +170,8 @@ def _refusal(code: int, text: bytes | str) -> Exception:
 def open_smtp(settings: SmtpSettings) -> Iterator[SmtpConnection]:
     """One connection for a whole pass; connection trouble is a TransientMailError."""
     context = ssl.create_default_context()
+    client: smtplib.SMTP | None = None
     try:
-        client: smtplib.SMTP
         if settings.implicit_tls:
             client = smtplib.SMTP_SSL(
                 settings.host, settings.port, timeout=TIMEOUT, context=context
@@ -182,10 +182,13 @@ def open_smtp(settings: SmtpSettings) -> Iterator[SmtpConnection]:
         if settings.username:
             client.login(settings.username, settings.password)
     except smtplib.SMTPAuthenticationError as exc:
+        client.close()  # type: ignore[union-attr]  # set: login comes after connecting
         raise TransientMailError(
             f"inloggningen på {settings.label} nekades: {_reply(exc.smtp_code, exc.smtp_error)}"
         ) from None
     except (OSError, smtplib.SMTPException) as exc:
+        if client is not None:
+            client.close()
         raise TransientMailError(f"{settings.label} kan inte nås: {exc}") from None
     try:
         yield SmtpConnection(client)

@@ -82,7 +82,7 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data
         USER.encode(),
         PASSWORD.encode(),
     )
-    return AuthResult(success=ok, auth_data=data)
+    return AuthResult(success=ok, handled=False, auth_data=data)  # handled=False: answer 535
 
 
 @dataclass
