@@ -17,6 +17,7 @@ from service.export_cli import export
 from service.forms_cli import forms_group
 from service.mail.cli import mail_group
 from service.models import AccessLink
+from service.personal_data import personal_data_group
 from service.sync.cli import run_beside, sync
 
 
@@ -103,6 +104,7 @@ cli.add_command(sync)
 cli.add_command(forms_group)
 cli.add_command(db_group)
 cli.add_command(mail_group)
+cli.add_command(personal_data_group)
 
 
 def main() -> None:
