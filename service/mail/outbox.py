@@ -46,7 +46,7 @@ def enqueue(db: Session, message: Outgoing, domain: str) -> bool:
         MailMessage(
             key=message.key,
             recipient=message.recipient,
-            subject=message.subject,
+            subject=" ".join(message.subject.split())[:300],  # one line, whatever was typed
             body_text=message.text,
             body_html=message.html,
             message_id=make_msgid("checklistor", domain=domain),

@@ -22,8 +22,9 @@ from service.views.formatting import local_datetime
 
 def contact_email(form: Form, data: dict[str, object]) -> str:
     """The first e-mail field of the checklist's metadata, as answered."""
-    metadata = data.get("metadata") or {}
-    assert isinstance(metadata, dict)
+    metadata = data.get("metadata")
+    if not isinstance(metadata, dict):
+        return ""
     for spec in form.metadata:
         if spec.type == "email" and metadata.get(spec.id):
             return str(metadata[spec.id]).strip()

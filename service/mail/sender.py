@@ -55,7 +55,14 @@ def send_pending(
                     while pending:
                         message = pending[0]
                         try:
-                            connection.send(compose(message, sender, identity))
+                            mail = compose(message, sender, identity)
+                        except ValueError as exc:  # e.g. an address no header can hold
+                            mail = None
+                            outbox.mark_failed(db, message, now(), f"kan inte skrivas: {exc}")
+                            result.failed.append(f"{message.recipient}: {exc}")
+                        try:
+                            if mail is not None:
+                                connection.send(mail)
                         except PermanentMailError as exc:
                             outbox.mark_failed(db, message, now(), str(exc))
                             result.failed.append(f"{message.recipient}: {exc}")
@@ -64,8 +71,9 @@ def send_pending(
                             result.retrying += 1
                             result.error = str(exc)
                         else:
-                            outbox.mark_sent(db, message, now())
-                            result.sent += 1
+                            if mail is not None:
+                                outbox.mark_sent(db, message, now())
+                                result.sent += 1
                         pending.pop(0)
             except (TransientMailError, OSError, smtplib.SMTPException) as exc:
                 reason = str(exc) or type(exc).__name__

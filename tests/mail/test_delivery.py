@@ -215,3 +215,24 @@ def test_faulty_mail_settings_stop_start_up_with_one_line(
     with pytest.raises(StartupError) as caught:
         mail_app(None, **settings)
     assert message in str(caught.value)
+
+
+def test_typed_line_breaks_never_make_headers_and_a_bad_address_never_blocks_the_rest(
+    mail_app: Callable[..., Flask], port: int, trust: Certificates
+) -> None:
+    app = mail_app(port)
+    with app.extensions["checklistor.sessionmaker"]() as db:
+        sneaky = outbox.Outgoing(
+            "test:sneaky", "a@kommun.se", "Kvitto: Plan\r\nBcc: x@annan.se", "x", "<p>x</p>"
+        )
+        broken = outbox.Outgoing("test:broken", "fel\r\n@kommun.se", "Kvitto", "x", "<p>x</p>")
+        last = outbox.Outgoing("test:last", "b@kommun.se", "Kvitto", "x", "<p>x</p>")
+        for message in (sneaky, broken, last):
+            outbox.enqueue(db, message, "example.se")
+        db.commit()
+    with smtp_server(trust, port) as inbox:
+        result = send_pending(app)
+    assert result.sent == 2 and len(result.failed) == 1
+    assert [a.envelope_to for a in inbox.arrived] == [["a@kommun.se"], ["b@kommun.se"]]
+    first = inbox.arrived[0].message
+    assert first["Subject"] == "Kvitto: Plan Bcc: x@annan.se" and first["Bcc"] is None
