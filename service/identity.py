@@ -78,8 +78,15 @@ class Identity:
         return LOGO_TYPES[self.logo.suffix.lower()] if self.logo else ""
 
 
+EXTENSION = "checklistor.identity"
+
+
+def identity_of(app: Flask) -> Identity:
+    return cast(Identity, app.extensions[EXTENSION])
+
+
 def current_identity() -> Identity:
-    return cast(Identity, current_app.extensions["checklistor.identity"])
+    return identity_of(current_app)
 
 
 def identity_path(app: Flask) -> Path:
@@ -216,8 +223,6 @@ def tel_href(phone: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["checklistor.identity"] = load_identity(
-        identity_path(app), Path(app.instance_path)
-    )
+    app.extensions[EXTENSION] = load_identity(identity_path(app), Path(app.instance_path))
     app.context_processor(lambda: {"identity": current_identity()})
     app.add_template_filter(tel_href, "tel")

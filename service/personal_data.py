@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from forms import Catalogue, Form
 from forms.model import Field
 from service.catalogue import catalogue_for
-from service.identity import Identity
+from service.identity import identity_of
 from service.mail.models import MailMessage
 from service.models import Response, Revision, utcnow
 from service.sync.models import OutboxEntry
@@ -173,7 +173,7 @@ def purge_command(older_than: str | None, dry_run: bool) -> None:
     Svaren på frågorna finns kvar. Skickade e-postmeddelanden äldre än gränsen tas bort.
     """
     app = _app()
-    identity: Identity = app.extensions["checklistor.identity"]
+    identity = identity_of(app)
     cutoff = cutoff_for(older_than, identity.retention_days, utcnow())
     with app.extensions["checklistor.sessionmaker"]() as db:
         catalogue = catalogue_for(app, db)

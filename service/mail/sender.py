@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
-from service.identity import Identity
+from service.identity import identity_of
 from service.mail import outbox
 from service.mail.transport import (
     PermanentMailError,
@@ -42,7 +42,7 @@ def send_pending(
 ) -> PassResult:
     """One pass over the outbox; `force` also takes messages pausing after a refusal."""
     result = PassResult()
-    identity: Identity = app.extensions["checklistor.identity"]
+    identity = identity_of(app)
     sender = sender_address(app)
     with app.extensions["checklistor.sessionmaker"]() as db:
         while True:
