@@ -7,12 +7,16 @@ import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from service.identity import identity_of
 from service.mail import outbox
+from service.mail.models import MailMessage
 from service.mail.transport import (
+    Connection,
     PermanentMailError,
     TransientMailError,
     compose,
@@ -42,8 +46,11 @@ def send_pending(
 ) -> PassResult:
     """One pass over the outbox; `force` also takes messages pausing after a refusal."""
     result = PassResult()
-    identity = identity_of(app)
-    sender = sender_address(app)
+    identity, sender = identity_of(app), sender_address(app)
+
+    def compose_for(message: MailMessage) -> EmailMessage:
+        return compose(message, sender, identity)
+
     with app.extensions["checklistor.sessionmaker"]() as db:
         while True:
             claimed = outbox.claim(db, owner or worker_id(), now(), force=force)
@@ -53,27 +60,7 @@ def send_pending(
             try:
                 with open_connection(app) as connection:
                     while pending:
-                        message = pending[0]
-                        try:
-                            mail = compose(message, sender, identity)
-                        except ValueError as exc:  # e.g. an address no header can hold
-                            mail = None
-                            outbox.mark_failed(db, message, now(), f"kan inte skrivas: {exc}")
-                            result.failed.append(f"{message.recipient}: {exc}")
-                        try:
-                            if mail is not None:
-                                connection.send(mail)
-                        except PermanentMailError as exc:
-                            outbox.mark_failed(db, message, now(), str(exc))
-                            result.failed.append(f"{message.recipient}: {exc}")
-                        except TransientMailError as exc:  # this message only, e.g. 451
-                            outbox.mark_retry(db, message, now(), str(exc))
-                            result.retrying += 1
-                            result.error = str(exc)
-                        else:
-                            if mail is not None:
-                                outbox.mark_sent(db, message, now())
-                                result.sent += 1
+                        _deliver(db, connection, pending[0], compose_for, now(), result)
                         pending.pop(0)
             except (TransientMailError, OSError, smtplib.SMTPException) as exc:
                 reason = str(exc) or type(exc).__name__
@@ -86,3 +73,32 @@ def send_pending(
             # Another batch only while this one went through and there may be more.
             if result.retrying or len(claimed) < outbox.BATCH:
                 return result
+
+
+def _deliver(
+    db: Session,
+    connection: Connection,
+    message: MailMessage,
+    compose_for: Callable[[MailMessage], EmailMessage],
+    now: dt.datetime,
+    result: PassResult,
+) -> None:
+    """Send one message and record the outcome in its own commit."""
+    try:
+        mail = compose_for(message)
+    except ValueError as exc:  # e.g. an address no header can hold: never sendable
+        outbox.mark_failed(db, message, now, f"kan inte skrivas: {exc}")
+        result.failed.append(f"{message.recipient}: {exc}")
+        return
+    try:
+        connection.send(mail)
+    except PermanentMailError as exc:
+        outbox.mark_failed(db, message, now, str(exc))
+        result.failed.append(f"{message.recipient}: {exc}")
+    except TransientMailError as exc:  # this message only, e.g. a 451 for its address
+        outbox.mark_retry(db, message, now, str(exc))
+        result.retrying += 1
+        result.error = str(exc)
+    else:
+        outbox.mark_sent(db, message, now)
+        result.sent += 1
