@@ -137,8 +137,8 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
     try:
         if kind == "submit":
             submitted = response
-            revision = responses.submit(
-                db, response, submission, also=lambda r: enqueue_receipt(db, form, submitted, r)
+            revision = responses.submit(  # with the receipt e-mail in the same transaction
+                db, response, submission, lambda r: enqueue_receipt(db, form, submitted, r)
             )
             return redirect(
                 url_for("fill.receipt", response_id=response.id, revision=revision.number)
