@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import smtplib
 from collections.abc import Callable
@@ -43,8 +44,12 @@ def send_pending(
     force: bool = False,
     now: Callable[[], dt.datetime] = utcnow,
     owner: str | None = None,
+    batches: int | None = None,
 ) -> PassResult:
-    """One pass over the outbox; `force` also takes messages pausing after a refusal."""
+    """One pass over the outbox; `force` also takes messages pausing after a refusal.
+
+    `batches` caps the pass (the sync watcher sends one batch between its sheet passes).
+    """
     result = PassResult()
     identity, sender = identity_of(app), sender_address(app)
 
@@ -52,7 +57,7 @@ def send_pending(
         return compose(message, sender, identity)
 
     with app.extensions["checklistor.sessionmaker"]() as db:
-        while True:
+        for _ in itertools.count() if batches is None else range(batches):
             claimed = outbox.claim(db, owner or worker_id(), now(), force=force)
             if not claimed:
                 return result
@@ -73,6 +78,7 @@ def send_pending(
             # Another batch only while this one went through and there may be more.
             if result.retrying or len(claimed) < outbox.BATCH:
                 return result
+    return result
 
 
 def _deliver(

@@ -89,7 +89,7 @@ def sync(
     worker.watch(
         interval,
         lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
-        also=lambda: send_pending(app),  # the mail outbox, once per pass
+        also=lambda: send_pending(app, batches=1),  # the mail outbox, a batch per pass
     )
 
 

@@ -236,3 +236,12 @@ def test_typed_line_breaks_never_make_headers_and_a_bad_address_never_blocks_the
     assert [a.envelope_to for a in inbox.arrived] == [["a@kommun.se"], ["b@kommun.se"]]
     first = inbox.arrived[0].message
     assert first["Subject"] == "Kvitto: Plan Bcc: x@annan.se" and first["Bcc"] is None
+
+
+def test_the_sync_watcher_sends_one_batch_between_its_sheet_passes(
+    mail_app: Callable[..., Flask],
+) -> None:
+    app = mail_app(None)
+    queue(app, *(f"p{n}@kommun.se" for n in range(outbox.BATCH + 10)))
+    assert send_pending(app, batches=1).sent == outbox.BATCH
+    assert send_pending(app).sent == 10
