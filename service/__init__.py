@@ -10,8 +10,9 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from forms import DefinitionError, load_catalogue
-from service import access, assets, config, db, errors, i18n, views
+from service import access, assets, config, db, errors, i18n, identity, views
 from service.errors import StartupError
+from service.mail.transport import check_settings as check_mail_settings
 from service.organisations import load_directory
 
 csrf = CSRFProtect()
@@ -43,6 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
         config.organisations_path(app),
         {form.id for form in app.extensions["checklistor.forms"].current()},
     )
+    identity.init_app(app)
+    check_mail_settings(app)
 
     db.init_app(app, check_schema=check_schema)
     csrf.init_app(app)

@@ -15,7 +15,9 @@ from service.db_cli import db_group
 from service.errors import StartupError
 from service.export_cli import export
 from service.forms_cli import forms_group
+from service.mail.cli import mail_group
 from service.models import AccessLink
+from service.personal_data import personal_data_group
 from service.sync.cli import run_beside, sync
 
 
@@ -101,6 +103,8 @@ cli.add_command(export)
 cli.add_command(sync)
 cli.add_command(forms_group)
 cli.add_command(db_group)
+cli.add_command(mail_group)
+cli.add_command(personal_data_group)
 
 
 def main() -> None:

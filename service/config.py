@@ -35,6 +35,7 @@ def defaults(instance: Path) -> dict[str, Any]:
         "AUTO_MIGRATE": None,
         "ORGANISATIONS": None,  # path; None = instance/organisations.yaml or the shipped default
         "FORMS_DIR": None,  # path; None = the shipped definitions
+        "IDENTITY": None,  # path; None = instance/identity.yaml or the shipped default
         "PUBLIC_URL": "http://127.0.0.1:8000",
         "SECURE_COOKIES": False,
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
@@ -58,6 +59,10 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SYNC_GOOGLE_API_URL": None,  # None = Google; another base URL for a proxy or stand-in
         "SYNC_LEASE_SECONDS": 600,  # how long a worker holds a sheet before others may take it
         "SYNC_STALE_SECONDS": 300,  # no pass this long while entries wait: /healthz says stopped
+        # Mail (service/mail): SMTP by URL, or .eml files in instance/mail when not set.
+        "SMTP_URL": None,  # smtp://user:pass@host:587 (STARTTLS) or smtps://… (implicit TLS)
+        "MAIL_FROM": None,  # the sender's address; required with SMTP_URL
+        "MAIL_DIR": None,  # path; None = instance/mail
     }
 
 

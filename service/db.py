@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import config, schema
 from service import form_store as _form_tables  # noqa: F401  (registers the published versions)
 from service.errors import StartupError
+from service.mail import models as _mail_tables  # noqa: F401  (registers the mail outbox)
 from service.sync import models as _sync_tables  # noqa: F401  (registers the sync tables)
 
 

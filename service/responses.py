@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,8 +55,16 @@ def save_draft(db: Session, response: Response, submission: Submission) -> None:
     db.commit()
 
 
-def submit(db: Session, response: Response, submission: Submission) -> Revision:
-    """Freeze the submission as the response's next revision and commit both."""
+def submit(
+    db: Session,
+    response: Response,
+    submission: Submission,
+    also: Callable[[Revision], None] | None = None,
+) -> Revision:
+    """Freeze the submission as the response's next revision and commit both.
+
+    `also` adds to the same transaction what the submission causes (the receipt e-mail).
+    """
     now = utcnow()
     response.data = submission.to_dict()
     response.status = "submitted"
@@ -72,6 +81,9 @@ def submit(db: Session, response: Response, submission: Submission) -> Revision:
     )
     db.add(revision)
     outbox.enqueue(db, response)  # same transaction: the sheet mirror can never miss it
+    if also is not None:
+        db.flush()  # ids of a new response and revision, for what `also` writes
+        also(revision)
     db.commit()
     return revision
 

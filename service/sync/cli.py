@@ -14,6 +14,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from service.mail.sender import send_pending
 from service.sync import outbox
 from service.sync.health import sync_health
 from service.sync.status import target_status
@@ -98,7 +99,11 @@ def sync(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Synken körs (var {interval:g}:e sekund); avsluta med Ctrl+C.")
-    worker.watch(interval, lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent))
+    worker.watch(
+        interval,
+        lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
+        also=lambda: send_pending(app, batches=1),  # the mail outbox, a batch per pass
+    )
 
 
 WATCHER = [sys.executable, "-m", "service.sync.cli", "--watch", "--stop-with-parent"]

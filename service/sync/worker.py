@@ -107,8 +107,16 @@ class Worker:
                 self._beaten = now
             return results
 
-    def watch(self, interval: float, should_stop: Callable[[], bool]) -> None:
-        """Pass after pass until `should_stop()`; a failing target never stops the loop."""
+    def watch(
+        self,
+        interval: float,
+        should_stop: Callable[[], bool],
+        also: Callable[[], object] | None = None,
+    ) -> None:
+        """Pass after pass until `should_stop()`; a failing target never stops the loop.
+
+        `also` runs once per pass beside the sheets (the mail outbox), on its own.
+        """
         while not should_stop():
             try:
                 for result in self.run_once():
@@ -116,6 +124,11 @@ class Worker:
                         log.warning("sync %s: %s", result.target, result.reason)
             except Exception:
                 log.exception("sync pass failed")
+            try:
+                if also is not None:
+                    also()
+            except Exception:
+                log.exception("pass beside the sync failed")
             waited = 0.0
             while waited < interval and not should_stop():
                 self.sleep(min(0.5, interval))

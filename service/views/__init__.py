@@ -7,7 +7,17 @@ from flask import Response as FlaskResponse
 
 from service import access
 from service.sync.status import sync_state
-from service.views import admin, autosave, downloads, fill, form_admin, home, public, review
+from service.views import (
+    about,
+    admin,
+    autosave,
+    downloads,
+    fill,
+    form_admin,
+    home,
+    public,
+    review,
+)
 from service.views.formatting import register_filters
 
 # No inline script or style anywhere: the policy can stay strict.
@@ -39,7 +49,7 @@ _FILL_ROUTES = (autosave, review)
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, access, home, fill, admin, downloads, form_admin):
+    for module in (public, about, access, home, fill, admin, downloads, form_admin):
         app.register_blueprint(module.bp)
     # The checklist form checks its CSRF token itself, to keep what was typed on a stale page.
     # The autosave endpoints check it too, to answer in JSON rather than with a page.

@@ -28,6 +28,7 @@ from service.catalogue import current_catalogue
 from service.db import get_db
 from service.errors import fail
 from service.i18n import N_
+from service.mail.receipt import enqueue_receipt
 from service.models import Response
 from service.organisations import Organisation
 
@@ -75,8 +76,7 @@ def form_for(response: Response) -> Form:
     if form is None:
         fail(
             404,
-            f"Version {response.form_version} av checklistan finns inte längre i tjänsten. "
-            "Kontakta regionens administratör.",
+            f"Version {response.form_version} av checklistan finns inte längre i tjänsten.",
         )
     return form
 
@@ -198,7 +198,10 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         response = responses.create(db, current_org().slug, form)
     try:
         if kind == "submit":
-            revision = responses.submit(db, response, submission)
+            submitted = response
+            revision = responses.submit(  # with the receipt e-mail in the same transaction
+                db, response, submission, lambda r: enqueue_receipt(db, form, submitted, r)
+            )
             return redirect(
                 url_for("fill.receipt", response_id=response.id, revision=revision.number)
             )

@@ -1,0 +1,63 @@
+"""`checklistor mail`: send what waits in the mail outbox now, or show where it stands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from service.mail import outbox
+from service.mail.models import MailMessage
+from service.mail.sender import send_pending
+from service.mail.transport import mail_dir, smtp_settings
+
+
+def _app() -> Flask:
+    """The app passed as the click context's object (tests), else one built from settings."""
+    given = click.get_current_context().obj
+    if isinstance(given, Flask):
+        return given
+    from service import create_app
+
+    return create_app()
+
+
+@click.group("mail", help="E-post från tjänsten (kvitton och aviseringar).")
+def mail_group() -> None:
+    pass
+
+
+@mail_group.command("send")
+def send() -> None:
+    """Skicka allt som väntar i utkorgen nu, även det som väntar efter ett avvisat försök."""
+    app = _app()
+    result = send_pending(app, force=True)
+    settings = smtp_settings(app.config.get("SMTP_URL"))
+    where = settings.label if settings else f"filer i {mail_dir(app)}"
+    click.echo(f"{result.sent} meddelanden skickade ({where}).")
+    for line in result.failed:
+        click.echo(f"Avvisat för gott: {line}", err=True)
+    if result.retrying:
+        click.echo(f"{result.retrying} väntar och provas igen: {result.error}", err=True)
+    if result.failed or result.retrying:
+        raise SystemExit(1)
+
+
+@mail_group.command("status")
+def status() -> None:
+    """Visa hur många meddelanden som väntar, är skickade eller avvisade."""
+    app = _app()
+    with app.extensions["checklistor.sessionmaker"]() as db:
+        counts = outbox.counts(db)
+        click.echo(
+            f"väntar: {counts['waiting']}, skickade: {counts['sent']}, avvisade: {counts['failed']}"
+        )
+        waiting = db.scalars(
+            select(MailMessage)
+            .where(MailMessage.sent_at.is_(None), MailMessage.last_error.is_not(None))
+            .order_by(MailMessage.id)
+            .limit(20)
+        )
+        for message in waiting:
+            state = "AVVISAT" if message.failed_at else f"försök {message.attempts}"
+            click.echo(f"  {message.recipient} ({state}): {message.last_error}")
