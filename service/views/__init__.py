@@ -6,7 +6,7 @@ from flask import Flask
 from flask import Response as FlaskResponse
 
 from service import access
-from service.views import admin, downloads, fill, form_admin, home, public
+from service.views import admin, author, downloads, fill, form_admin, home, pdf, plans, public
 from service.views.formatting import register_filters
 
 # No inline script or style anywhere: the policy can stay strict.
@@ -30,10 +30,11 @@ def _security_headers(response: FlaskResponse) -> FlaskResponse:
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, access, home, fill, admin, downloads, form_admin):
+    for module in (public, access, home, fill, admin, downloads, form_admin, plans, pdf):
         app.register_blueprint(module.bp)
     # The checklist form checks its CSRF token itself, to keep what was typed on a stale page.
     for view in (fill.new, fill.edit):
         app.extensions["csrf"].exempt(view)
     app.after_request(_security_headers)
     register_filters(app)
+    author.init_app(app)

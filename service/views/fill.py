@@ -17,11 +17,13 @@ from service.db import get_db
 from service.errors import fail
 from service.i18n import N_
 from service.models import Response
+from service.views import author
+from service.views.plans import receipt_context
 
 bp = Blueprint("fill", __name__)
 
 # Posted fields that steer the page rather than carry answers.
-CONTROL_FIELDS = {"csrf_token", "action", "lock_version"}
+CONTROL_FIELDS = {"csrf_token", "action", "lock_version", author.FIELD}
 
 # (title, text) of the warnings shown above a form whose post was not saved.
 CONFLICT = (
@@ -126,8 +128,10 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
     except ValidationError:
         return render_form(form, submission, response, status=400, warning=STALE_PAGE)
     result = validate(form, submission, complete=kind == "submit")
-    if not result.ok:
-        return render_form(form, submission, response, result.errors, 422)
+    by, by_error = author.posted_author()
+    if not result.ok or by_error:
+        errors = result.errors | ({author.FIELD: by_error} if by_error else {})
+        return render_form(form, submission, response, errors, 422)
 
     db = get_db()
     if response is not None and request.form.get("lock_version") != str(response.lock_version):
@@ -136,11 +140,11 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         response = responses.create(db, current_org().slug, form)
     try:
         if kind == "submit":
-            revision = responses.submit(db, response, submission)
+            revision = responses.submit(db, response, submission, by=by)
             return redirect(
                 url_for("fill.receipt", response_id=response.id, revision=revision.number)
             )
-        responses.save_draft(db, response, submission)
+        responses.save_draft(db, response, submission, by=by, section=section or None)
     except StaleDataError:
         db.rollback()
         return render_form(
@@ -217,7 +221,11 @@ def receipt(response_id: str, revision: int) -> str:
     if submitted is None:
         fail(404)
     return render_template(
-        "fill/receipt.html", response=response, form=form_for(response), revision=submitted
+        "fill/receipt.html",
+        response=response,
+        form=form_for(response),
+        revision=submitted,
+        **receipt_context(response, submitted),
     )
 
 

@@ -1,0 +1,36 @@
+"""PDF/A documents of checklists, made with WeasyPrint (the one module that imports it).
+
+WeasyPrint needs Debian's Pango at run time; it is imported on first use so the rest of the
+service starts without it, and a missing library is reported as PdfUnavailable.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+# PDF/A-3b: archival (fonts embedded, XMP metadata declaring conformance, an sRGB output
+# intent), and what a diarium accepts.
+VARIANT = "pdf/a-3b"
+STYLESHEET = Path(__file__).parent / "static" / "pdf.css"
+
+
+class PdfUnavailable(Exception):
+    """The PDF library cannot run on this machine (Pango missing)."""
+
+
+def html_to_pdfa(html: str) -> bytes:
+    """The HTML document (title, lang and author in its head) as PDF/A bytes."""
+    try:
+        from weasyprint import CSS, HTML
+    except OSError as exc:  # the shared libraries are absent
+        raise PdfUnavailable(str(exc)) from None
+    document = HTML(string=html, base_url=str(STYLESHEET.parent))
+    with warnings.catch_warnings():
+        # WeasyPrint opens its bundled sRGB profile for the PDF/A output intent and leaves
+        # the file to the garbage collector, which warns; the file is read and gone by then.
+        warnings.simplefilter("ignore", ResourceWarning)
+        pdf: bytes = document.write_pdf(
+            stylesheets=[CSS(filename=str(STYLESHEET))], pdf_variant=VARIANT
+        )
+    return pdf
