@@ -84,9 +84,9 @@ def submit(
         submitted_at=now,
         submitted_by=by,
     )
+    db.add(revision)
     plans.touch(db, response, by)
     plans.looked_at(response, None, everything=True)
-    db.add(revision)
     outbox.enqueue(db, response)  # same transaction: the sheet mirror can never miss it
     db.commit()
     return revision

@@ -292,7 +292,7 @@ def test_a_database_failure_while_saving_keeps_what_was_typed(
 
     from service import responses
 
-    def database_away(*_args: Any) -> None:
+    def database_away(*_args: Any, **_kwargs: Any) -> None:
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     form = catalogue.latest("detaljplan")
