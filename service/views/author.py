@@ -1,4 +1,4 @@
-""""Ditt namn eller din roll": who saved or submitted, remembered in the browser session.
+""" "Ditt namn eller din roll": who saved or submitted, remembered in the browser session.
 
 It is kept with the response's history and printed in the PDF, but never written to a
 spreadsheet.
@@ -21,7 +21,10 @@ def posted_author() -> tuple[str | None, str | None]:
     raw = request.form.get(FIELD, "")
     value = " ".join(CONTROL_CHARS.sub(" ", raw).split())
     if len(value) > MAX_LENGTH:
-        return value, f"Ditt namn eller din roll får vara högst {MAX_LENGTH} tecken (nu {len(value)})."
+        return (
+            value,
+            f"Ditt namn eller din roll får vara högst {MAX_LENGTH} tecken (nu {len(value)}).",
+        )
     if value:
         session[SESSION_KEY] = value
     else:

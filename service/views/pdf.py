@@ -32,7 +32,12 @@ class HistoryLine:
 
 def history(plan: Plan, form: Form) -> list[HistoryLine]:
     return [
-        HistoryLine(stage_label(form, plans.stage_code(rev.data)), rev.number, rev.submitted_at, rev.submitted_by)
+        HistoryLine(
+            stage_label(form, plans.stage_code(rev.data)),
+            rev.number,
+            rev.submitted_at,
+            rev.submitted_by,
+        )
         for rev in plans.revisions(plan)
     ]
 
