@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forms import Form, Submission
@@ -49,18 +59,26 @@ class PlanLink:
     url: str
 
 
-def plan_link(response: Response) -> PlanLink:
-    """The plan reference and the plan page's full URL of a response (needs an app context).
+def plan_url(plan: Plan) -> str:
+    """The plan page's full address under PUBLIC_URL; needs only an app context."""
+    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    path = current_app.url_map.bind("localhost").build("plans.show", {"plan_id": plan.id})
+    return base + path
 
-    The page asks for the organisation's sign-in, so the link is safe to send by e-mail.
+
+def plan_link(db: Session, response: Response) -> PlanLink:
+    """What a receipt e-mail needs about a response's plan (needs only an app context).
+
+    The plan page asks for the organisation's sign-in, so its address is safe in an e-mail.
+    A response that has no plan yet gets one in `db`; the caller commits.
     """
-    plan = plans.plan_of(get_db(), response)
+    plan = plans.plan_of(db, response)
     latest = current_catalogue().latest(response.form_id)
     return PlanLink(
         reference=plan.reference,
         name=plan.name or response.title,
         stage=stage_label(latest, plans.stage_code(response.data)),
-        url=url_for("plans.show", plan_id=plan.id, _external=True),
+        url=plan_url(plan),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from service import plans
 from service.db import get_db
 from service.models import Plan, Response
+from service.views.plans import plan_link
 from tests.conftest import complete_answers
 
 FORM = "detaljplan"
@@ -257,3 +258,17 @@ def test_home_groups_by_year_searches_and_pages(app: Flask, sign_in: Any) -> Non
     by_number = browser.client.get("/hem?q=2025/013").get_data(as_text=True)
     assert "Plan 13" in by_number and "1 plan matchar" in by_number
     assert "0 planer matchar" in browser.client.get("/hem?q=100%25").get_data(as_text=True)
+
+
+def test_plan_link_for_the_receipt_mail_needs_no_request(
+    app: Flask, sign_in: Any, catalogue: Any
+) -> None:
+    form = catalogue.latest(FORM)
+    plan_id = submit_new(sign_in(), form, **{"m-stage": "granskning", "m-plan_name": "Hästö"})
+    with app.app_context():
+        response = get_db().scalars(select(Response)).one()
+        link = plan_link(get_db(), response)
+    assert link.reference == plan(app, plan_id).reference
+    assert (link.name, link.stage) == ("Hästö", "Granskning")
+    assert link.url == f"{app.config['PUBLIC_URL'].rstrip('/')}/plan/{plan_id}"
+    assert "/in/" not in link.url  # never a sign-in link
