@@ -46,8 +46,8 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
 
 # Benchmarks print their figures against a ceiling measured in the same run; never tests.
-.PHONY: bench bench-submit bench-export bench-sync
-bench: bench-submit bench-export bench-sync
+.PHONY: bench bench-submit bench-export bench-sync bench-pdf
+bench: bench-submit bench-export bench-sync bench-pdf
 
 bench-submit: install-test
 	$(BIN)/python -m bench.submit --requests 2000
@@ -57,6 +57,9 @@ bench-export: install-test
 
 bench-sync: install-test
 	$(BIN)/python -m bench.sync
+
+bench-pdf: install-test
+	$(BIN)/python -m bench.pdf
 
 # After changing texts in templates or messages in code: refresh the catalogue, add the
 # English in service/translations/en/LC_MESSAGES/messages.po, then run this again to compile.

@@ -34,3 +34,19 @@ def html_to_pdfa(html: str) -> bytes:
             stylesheets=[CSS(filename=str(STYLESHEET))], pdf_variant=VARIANT
         )
     return pdf
+
+
+WARM_UP_HTML = '<html lang="sv"><head><title>-</title></head><body><p>Å</p></body></html>'
+
+
+def warm_up() -> None:
+    """Load WeasyPrint, Pango and the fonts once, before gunicorn forks its workers.
+
+    The first document of a process otherwise pays about 1.5–3 s for that; with
+    `--preload` every worker starts with it done. A machine without Pango is left alone:
+    the download says so when it is asked for.
+    """
+    try:
+        html_to_pdfa(WARM_UP_HTML)
+    except PdfUnavailable:
+        pass
