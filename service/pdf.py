@@ -6,6 +6,7 @@ service starts without it, and a missing library is reported as PdfUnavailable.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -46,7 +47,5 @@ def warm_up() -> None:
     `--preload` every worker starts with it done. A machine without Pango is left alone:
     the download says so when it is asked for.
     """
-    try:
+    with contextlib.suppress(PdfUnavailable):
         html_to_pdfa(WARM_UP_HTML)
-    except PdfUnavailable:
-        pass
