@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from forms import Form, Submission
 from forms.diff import carry_over
-from forms.stages import STAGE_FIELD
+from forms.stages import STAGE_FIELD, stage_position
 from service.models import Plan, Response, Revision, utcnow
 
 # The short part of a reference number per checklist: DP-2026-0007.
@@ -174,8 +174,9 @@ class TimelineEntry:
     revision: Revision | None
 
 
-def timeline(plan: Plan) -> list[TimelineEntry]:
-    """Revisions oldest first, then the working copies not yet submitted."""
+def timeline(plan: Plan, form: Form) -> list[TimelineEntry]:
+    """Every version and unsent working copy, in the order of the stages in `form`
+    (planbesked before samråd before granskning …), and by time within a stage."""
     entries = [
         TimelineEntry(rev.response, stage_code(rev.data), rev.submitted_at, rev.submitted_by, rev)
         for rev in revisions(plan)
@@ -191,7 +192,14 @@ def timeline(plan: Plan) -> list[TimelineEntry]:
                     None,
                 )
             )
-    return entries
+    return sorted(entries, key=lambda e: (stage_position(form, e.stage), e.when))
+
+
+def furthest_stage(plan: Plan, form: Form) -> str | None:
+    """The submitted stage that comes last in the checklist's order."""
+    submitted = [stage_code(rev.data) for rev in revisions(plan)]
+    known = [code for code in submitted if code]
+    return max(known, key=lambda code: stage_position(form, code)) if known else None
 
 
 PAGE_SIZE = 50

@@ -31,14 +31,11 @@ class HistoryLine:
 
 
 def history(plan: Plan, form: Form) -> list[HistoryLine]:
+    """The plan's submitted versions in the order of its stages, as on the plan page."""
     return [
-        HistoryLine(
-            stage_label(form, plans.stage_code(rev.data)),
-            rev.number,
-            rev.submitted_at,
-            rev.submitted_by,
-        )
-        for rev in plans.revisions(plan)
+        HistoryLine(stage_label(form, entry.stage), entry.revision.number, entry.when, entry.by)
+        for entry in plans.timeline(plan, form)
+        if entry.revision is not None
     ]
 
 

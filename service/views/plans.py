@@ -88,10 +88,9 @@ def show(plan_id: str) -> str | tuple[str, int]:
         return signin_needed()
     plan = owned_plan(plan_id)
     latest_form = current_catalogue().latest(plan.form_id)
-    history = plans.timeline(plan)
+    history = plans.timeline(plan, latest_form)
     submitted = plans.revisions(plan)
     labels = {rev.id: revision_label(latest_form, rev) for rev in submitted}
-    last = submitted[-1] if submitted else None
     return render_template(
         "plans/show.html",
         plan=plan,
@@ -101,7 +100,7 @@ def show(plan_id: str) -> str | tuple[str, int]:
         revisions=submitted,
         draft=plans.draft_of(plan),
         stages=stages(latest_form),
-        suggested=next_stage(latest_form, plans.stage_code(last.data) if last else None),
+        suggested=next_stage(latest_form, plans.furthest_stage(plan, latest_form)),
         stage_label=lambda code: stage_label(latest_form, code),
         **comparison(plan, submitted),
     )

@@ -272,3 +272,21 @@ def test_plan_link_for_the_receipt_mail_needs_no_request(
     assert (link.name, link.stage) == ("Hästö", "Granskning")
     assert link.url == f"{app.config['PUBLIC_URL'].rstrip('/')}/plan/{plan_id}"
     assert "/in/" not in link.url  # never a sign-in link
+
+
+def test_stages_are_listed_in_the_checklists_order_and_the_next_follows_the_furthest(
+    app: Flask, sign_in: Any, catalogue: Any
+) -> None:
+    form = catalogue.latest(FORM)
+    browser = sign_in()
+    plan_id = submit_new(browser, form, **{"m-stage": "granskning"})
+    tokens = browser.tokens(f"/plan/{plan_id}")
+    reply = browser.client.post(
+        f"/plan/{plan_id}/nytt-skede", data={**tokens, "stage": "planuppdrag"}
+    )
+    browser.post_form(reply.location, {**complete_answers(form), "m-stage": "planuppdrag"})
+    page = browser.client.get(f"/plan/{plan_id}").get_data(as_text=True)
+    timeline = page.split('class="timeline"')[1].split("</table>")[0]
+    assert timeline.index("Planuppdrag") < timeline.index("Granskning")
+    # Filled in later, planuppdrag comes before granskning: next is the one after granskning.
+    assert re.search(r'<option value="granskningsutlatande" selected', page)
