@@ -233,7 +233,7 @@ def page_for_org(db: Session, org: str, query: str, page: int, size: int = PAGE_
         .order_by(Plan.updated_at.desc(), Plan.id)
         .offset((page - 1) * size)
         .limit(size)
-        .options(selectinload(Plan.stages))
+        .options(selectinload(Plan.stages).selectinload(Response.revisions))
     ).all()
     return PlanPage(list(found), total, page, pages)
 

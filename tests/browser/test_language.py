@@ -85,7 +85,7 @@ def test_swedish_by_default_english_by_a_remembered_switch(
     fill_quickly(page, form, english_values(form))
     with page.expect_navigation():
         page.click('button[value="submit"]')
-    assert page.locator("h1").inner_text() == "The response is submitted"
+    assert page.locator("h1").inner_text() == "The checklist has been submitted"
     check("receipt")
     view = page.url.split("/kvitto/")[0]
     page.goto(view)
