@@ -65,6 +65,20 @@ class Plan(Base):
     )
 
 
+class PlanNumber(Base):
+    """The last running number given out per organisation and series (e.g. "DP-2026").
+
+    Plans take their numbers by incrementing this row, which holds a lock until commit:
+    two plans started at once wait for each other instead of both taking the same number.
+    """
+
+    __tablename__ = "plan_numbers"
+
+    org: Mapped[str] = mapped_column(String(64), primary_key=True)
+    series: Mapped[str] = mapped_column(String(24), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Response(Base):
     """One organisation's answer to one checklist: a working copy plus its history.
 

@@ -10,57 +10,47 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from forms import Form, Submission
 from forms.diff import carry_over
 from forms.stages import STAGE_FIELD, stage_position
-from service.models import Plan, Response, Revision, utcnow
+from service.models import Plan, PlanNumber, Response, Revision, utcnow
 
 # The short part of a reference number per checklist: DP-2026-0007.
 PREFIXES = {"detaljplan": "DP", "oversiktsplan": "OP", "trafikforsorjningsprogram": "TFP"}
-ALLOCATION_ATTEMPTS = 5
 
 
 def prefix(form_id: str) -> str:
     return PREFIXES.get(form_id) or "".join(c for c in form_id.upper() if c.isalnum())[:3] or "PL"
 
 
-def _next_reference(db: Session, org: str, form_id: str, year: int) -> str:
-    start = f"{prefix(form_id)}-{year}-"
-    last = db.scalars(
-        select(Plan.reference)
-        .where(Plan.org == org, Plan.reference.startswith(start, autoescape=True))
-        .order_by(func.length(Plan.reference).desc(), Plan.reference.desc())
-        .limit(1)
-    ).first()
-    tail = last[len(start) :] if last else "0"
-    number = int(tail) + 1 if tail.isdigit() else 1
-    return f"{start}{number:04d}"
+def _next_number(db: Session, org: str, series: str) -> int:
+    """The series' next running number, taken under the counter row's lock (held until
+    the caller's transaction ends, so a rollback gives the number back)."""
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.execute(insert(PlanNumber).values(org=org, series=series, last=0).on_conflict_do_nothing())
+    number: int = db.execute(
+        update(PlanNumber)
+        .where(PlanNumber.org == org, PlanNumber.series == series)
+        .values(last=PlanNumber.last + 1)
+        .returning(PlanNumber.last)
+    ).scalar_one()
+    return number
 
 
 def create(db: Session, org: str, form_id: str, when: dt.datetime | None = None) -> Plan:
-    """A new plan with the organisation's next reference number for this checklist and year.
-
-    Two processes may pick the same number at once; the unique constraint turns the loser
-    back (inside a savepoint, so the caller's transaction survives) and it takes the next.
-    """
+    """A new plan with the organisation's next reference number for this checklist and year."""
     now = when or utcnow()
-    for attempt in range(ALLOCATION_ATTEMPTS):
-        plan = Plan(org=org, form_id=form_id, created_at=now, updated_at=now)
-        plan.reference = _next_reference(db, org, form_id, now.year)
-        set_details(plan, {})
-        try:
-            with db.begin_nested():
-                db.add(plan)
-        except IntegrityError:
-            if attempt + 1 == ALLOCATION_ATTEMPTS:
-                raise
-            continue
-        return plan
-    raise AssertionError("unreachable")
+    series = f"{prefix(form_id)}-{now.year}"
+    plan = Plan(org=org, form_id=form_id, created_at=now, updated_at=now)
+    plan.reference = f"{series}-{_next_number(db, org, series):04d}"
+    set_details(plan, {})
+    db.add(plan)
+    return plan
 
 
 def set_details(plan: Plan, data: dict[str, Any]) -> None:

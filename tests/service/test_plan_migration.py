@@ -7,8 +7,9 @@ import json
 
 from alembic import command
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
-from service import schema
+from service import plans, schema
 
 
 def test_existing_responses_become_numbered_plans(database_url: str) -> None:
@@ -82,6 +83,20 @@ def test_existing_responses_become_numbered_plans(database_url: str) -> None:
     ]
     assert found[0][6] == "hästö 4:12 sbf 2025/7 dp-2025-0001"
     assert revisions == (5, None)  # history untouched
+    with engine.begin() as conn:
+        numbers = conn.execute(
+            text("SELECT org, series, last FROM plan_numbers ORDER BY org, series")
+        ).all()
+    assert [tuple(row) for row in numbers] == [
+        ("karlskrona", "DP-2025", 2),
+        ("karlskrona", "DP-2026", 1),
+        ("karlskrona", "OP-2025", 1),
+        ("ronneby", "DP-2025", 1),
+    ]
+    with Session(engine) as db:  # the next plan continues the series
+        made = plans.create(db, "karlskrona", "detaljplan", dt.datetime(2025, 12, 1))
+        db.commit()
+        assert made.reference == "DP-2025-0003"
 
     command.downgrade(schema._config(engine), "0003")
     with engine.begin() as conn:
@@ -89,4 +104,5 @@ def test_existing_responses_become_numbered_plans(database_url: str) -> None:
     command.upgrade(schema._config(engine), "0006")  # and up again: plans made afresh
     with engine.begin() as conn:
         assert conn.execute(text("SELECT count(*) FROM plans")).scalar() == 5
+        assert conn.execute(text("SELECT max(last) FROM plan_numbers")).scalar() == 2
     engine.dispose()

@@ -7,12 +7,13 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import threading
 from typing import Any
 
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service import plans
 from service.db import get_db
@@ -61,27 +62,40 @@ def test_reference_numbers_run_per_organisation_checklist_and_year(
     ]
 
 
-def test_a_taken_number_is_skipped_not_reused(app: Flask) -> None:
-    """Two processes picking the same number: the loser's savepoint rolls back, it takes the next."""
-    with app.app_context():
-        db = get_db()
-        first = plans.create(db, "karlskrona", FORM)
-        db.commit()
-        original = plans._next_reference
-        calls: list[str] = []
+def test_plans_started_at_once_wait_for_each_other_and_a_rollback_leaves_nothing(
+    app: Flask,
+) -> None:
+    """Two sessions take numbers at once: the second waits for the first's commit and takes
+    the next; a plan whose save is rolled back leaves neither a plan nor a used number."""
+    maker = app.extensions["checklistor.sessionmaker"]
+    first, second = maker(), maker()
+    taken: list[str] = []
+    try:
+        a = plans.create(first, "karlskrona", FORM)
+        first.flush()
+        worker = threading.Thread(
+            target=lambda: (
+                taken.append(plans.create(second, "karlskrona", FORM).reference),
+                second.commit(),
+            )
+        )
+        worker.start()
+        worker.join(timeout=1)
+        assert worker.is_alive()  # waiting on the number the first session holds
+        first.commit()
+        worker.join(timeout=20)
+        assert not worker.is_alive()
+        assert [a.reference[-4:], taken[0][-4:]] == ["0001", "0002"]
 
-        def stale_once(*args: Any) -> str:
-            calls.append("x")
-            return first.reference if len(calls) == 1 else original(*args)
-
-        plans._next_reference = stale_once  # type: ignore[assignment]
-        try:
-            second = plans.create(db, "karlskrona", FORM)
-            db.commit()
-        finally:
-            plans._next_reference = original  # type: ignore[assignment]
-        assert len(calls) == 2
-        assert second.reference.endswith("-0002") and first.reference.endswith("-0001")
+        plans.create(first, "karlskrona", FORM)
+        first.flush()
+        first.rollback()
+        assert first.scalar(select(func.count()).select_from(Plan)) == 2
+        assert plans.create(first, "karlskrona", FORM).reference.endswith("-0003")
+        first.commit()
+    finally:
+        first.close()
+        second.close()
 
 
 def test_next_stage_is_prefilled_marked_and_unmarked_section_by_section(

@@ -45,6 +45,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("org", "reference"),
     )
     op.create_index("ix_plans_org_updated_at", "plans", ["org", "updated_at"])
+    op.create_table(
+        "plan_numbers",
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("series", sa.String(length=24), nullable=False),
+        sa.Column("last", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("org", "series"),
+    )
     with op.batch_alter_table("responses") as batch:
         batch.add_column(sa.Column("plan_id", sa.String(length=32), nullable=True))
         batch.add_column(sa.Column("updated_by", sa.String(length=200), nullable=True))
@@ -123,6 +130,15 @@ def _plans_for_existing_responses() -> None:
         links.append({"rid": response_id, "pid": plan_id})
     for start in range(0, len(new_plans), 1000):
         bind.execute(plans.insert(), new_plans[start : start + 1000])
+    numbers = sa.table("plan_numbers", sa.column("org"), sa.column("series"), sa.column("last"))
+    if counters:
+        bind.execute(
+            numbers.insert(),
+            [
+                {"org": org, "series": f"{series}-{year}", "last": last}
+                for (org, series, year), last in counters.items()
+            ],
+        )
     if links:
         bind.execute(
             responses.update()
@@ -141,5 +157,6 @@ def downgrade() -> None:
         batch.drop_column("carried_over")
         batch.drop_column("updated_by")
         batch.drop_column("plan_id")
+    op.drop_table("plan_numbers")
     op.drop_index("ix_plans_org_updated_at", table_name="plans")
     op.drop_table("plans")
