@@ -46,8 +46,8 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
 
 # Benchmarks print their figures against a ceiling measured in the same run; never tests.
-.PHONY: bench bench-submit bench-export bench-sync bench-page
-bench: bench-submit bench-export bench-sync bench-page
+.PHONY: bench bench-submit bench-export bench-sync bench-page bench-pdf
+bench: bench-submit bench-export bench-sync bench-page bench-pdf
 
 bench-submit: install-test
 	$(BIN)/python -m bench.submit --requests 2000
@@ -60,6 +60,9 @@ bench-sync: install-test
 
 bench-page: install-test
 	$(BIN)/python -m bench.page
+
+bench-pdf: install-test
+	$(BIN)/python -m bench.pdf
 
 # After changing texts in templates or messages in code: refresh the catalogue, add the
 # English in service/translations/en/LC_MESSAGES/messages.po, then run this again to compile.

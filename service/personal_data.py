@@ -31,6 +31,8 @@ from service.sync.models import OutboxEntry
 # Metadata that names or reaches a person (beside every e-mail field). Roles are asked for
 # instead of names, but a role in a small organisation can point at one person.
 ROLE_FIELDS = frozenset({"contact_role", "reviewer_role"})
+# "Ditt namn eller din roll" on saves and versions: kept in the service, never mirrored.
+AUTHOR = "by"
 AGE = re.compile(r"^(\d+)\s*([dy])$")
 
 
@@ -76,6 +78,8 @@ def find(db: Session, catalogue: Catalogue, cutoff: dt.datetime) -> Iterator[Fou
         held = _held(response.data, ids)
         for revision in response.revisions:
             held |= _held(revision.data, ids)
+        if response.updated_by or any(r.submitted_by for r in response.revisions):
+            held.add(AUTHOR)
         if held:
             yield Found(
                 response.id,
@@ -111,15 +115,16 @@ def purge(db: Session, catalogue: Catalogue, cutoff: dt.datetime) -> tuple[list[
         db.execute(
             update(responses)
             .where(responses.c.id == item.response_id)
-            .values(data=_without(response.data, ids))
+            .values(data=_without(response.data, ids), updated_by=None)
         )
         for revision in response.revisions:
             db.execute(
                 update(revisions)
                 .where(revisions.c.id == revision.id)
-                .values(data=_without(revision.data, ids))
+                .values(data=_without(revision.data, ids), submitted_by=None)
             )
-        if response.status == "submitted":  # the mirror row is rewritten without them
+        # The mirror row is rewritten without them (the author is never in a mirror).
+        if response.status == "submitted" and ids - {AUTHOR}:
             db.add(
                 OutboxEntry(
                     target=response.org, response_id=response.id, revision=response.revision

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forms import Form, Submission
+from service import plans
 from service.models import Response, Revision, utcnow
 from service.sync import outbox
 
@@ -35,6 +36,7 @@ def owned(db: Session, response_id: str, org: str | None) -> Response | None:
 
 
 def create(db: Session, org: str, form: Form) -> Response:
+    """A new response as the first stage of a new plan (with its reference number)."""
     response = Response(
         org=org,
         form_id=form.id,
@@ -44,14 +46,26 @@ def create(db: Session, org: str, form: Form) -> Response:
         unsubmitted_changes=False,
         data={},
     )
+    response.plan = plans.create(db, org, form.id)
     db.add(response)
     return response
 
 
-def save_draft(db: Session, response: Response, submission: Submission) -> None:
+def save_draft(
+    db: Session,
+    response: Response,
+    submission: Submission,
+    *,
+    by: str | None = None,
+    section: str | None = None,
+) -> None:
+    """Save the working copy; `section` is the part whose own save button was used."""
     response.data = submission.to_dict()
     response.updated_at = utcnow()
     response.unsubmitted_changes = response.status == "submitted"
+    plans.touch(db, response, by)
+    if section:
+        plans.looked_at(response, section)
     db.commit()
 
 
@@ -60,10 +74,14 @@ def submit(
     response: Response,
     submission: Submission,
     also: Callable[[Revision], None] | None = None,
+    *,
+    by: str | None = None,
 ) -> Revision:
     """Freeze the submission as the response's next revision and commit both.
 
     `also` adds to the same transaction what the submission causes (the receipt e-mail).
+    `by` ("Ditt namn eller din roll") stays in the service: it is not part of `data`,
+    which is what the spreadsheets mirror.
     """
     now = utcnow()
     response.data = submission.to_dict()
@@ -78,8 +96,11 @@ def submit(
         form_version=response.form_version,
         data=response.data,
         submitted_at=now,
+        submitted_by=by,
     )
     db.add(revision)
+    plans.touch(db, response, by)
+    plans.looked_at(response, None, everything=True)
     outbox.enqueue(db, response)  # same transaction: the sheet mirror can never miss it
     if also is not None:
         db.flush()  # ids of a new response and revision, for what `also` writes

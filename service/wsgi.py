@@ -2,7 +2,7 @@
 
 import sys
 
-from service import create_app
+from service import create_app, pdf
 from service.errors import StartupError
 
 try:
@@ -10,3 +10,5 @@ try:
 except StartupError as exc:
     print(exc, file=sys.stderr)
     sys.exit(2)
+
+pdf.warm_up()  # once in the master when gunicorn preloads, so no worker's first PDF waits

@@ -10,11 +10,14 @@ from service.sync.status import sync_state
 from service.views import (
     about,
     admin,
+    author,
     autosave,
     downloads,
     fill,
     form_admin,
     home,
+    pdf,
+    plans,
     public,
     review,
 )
@@ -49,7 +52,7 @@ _FILL_ROUTES = (autosave, review)
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, about, access, home, fill, admin, downloads, form_admin):
+    for module in (public, about, access, home, fill, admin, downloads, form_admin, plans, pdf):
         app.register_blueprint(module.bp)
     # The checklist form checks its CSRF token itself, to keep what was typed on a stale page.
     # The autosave endpoints check it too, to answer in JSON rather than with a page.
@@ -58,3 +61,4 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     register_filters(app)
     app.add_template_global(sync_state)  # admin/_sync_state.html
+    author.init_app(app)

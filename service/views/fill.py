@@ -30,12 +30,13 @@ from service.errors import fail
 from service.i18n import N_
 from service.mail.receipt import enqueue_receipt
 from service.models import Response
-from service.organisations import Organisation
+from service.views import author
+from service.views.plans import receipt_context
 
 bp = Blueprint("fill", __name__)
 
 # Posted fields that steer the page rather than carry answers.
-CONTROL_FIELDS = {"csrf_token", "action", "lock_version"}
+CONTROL_FIELDS = {"csrf_token", "action", "lock_version", author.FIELD}
 # Session key: a draft was just saved without JavaScript; the next form page says so.
 SAVED_NOTE = "fill_saved"
 
@@ -187,8 +188,10 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
     except ValidationError:
         return render_form(form, submission, response, status=400, warning=STALE_PAGE)
     result = validate(form, submission, complete=kind == "submit")
-    if not result.ok:
-        return render_form(form, submission, response, result.errors, 422)
+    by, by_error = author.posted_author()
+    if not result.ok or by_error:
+        errors = result.errors | ({author.FIELD: by_error} if by_error else {})
+        return render_form(form, submission, response, errors, 422)
 
     db = get_db()
     if response is not None and request.form.get("lock_version") != str(response.lock_version):
@@ -200,7 +203,11 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         if kind == "submit":
             submitted = response
             revision = responses.submit(  # with the receipt e-mail in the same transaction
-                db, response, submission, lambda r: enqueue_receipt(db, form, submitted, r)
+                db,
+                response,
+                submission,
+                lambda r: enqueue_receipt(db, form, submitted, r),
+                by=by,
             )
             return redirect(
                 url_for("fill.receipt", response_id=response.id, revision=revision.number)
@@ -208,7 +215,7 @@ def handle_post(form: Form, response: Response | None) -> WerkzeugResponse | tup
         if kind == "draft" or submission.to_dict() != (response.data or {}):
             # Fortsätt without a change writes nothing: a submitted response stays
             # without unsent changes.
-            responses.save_draft(db, response, submission)
+            responses.save_draft(db, response, submission, by=by, section=named_part or None)
     except StaleDataError:
         db.rollback()
         return render_form(
@@ -300,14 +307,8 @@ def receipt(response_id: str, revision: int) -> str:
         response=response,
         form=form_for(response),
         revision=submitted,
-        sheet_url=google_sheet_url(current_org()),
+        **receipt_context(response, submitted),
     )
-
-
-def google_sheet_url(org: Organisation) -> str | None:
-    """The organisation's Google Sheet, when its mirror is one (a local file has no link)."""
-    key = getattr(org.spreadsheet.settings, "google_key", None) if org.spreadsheet else None
-    return f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
 
 
 @bp.route("/svar/<response_id>")

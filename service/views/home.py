@@ -1,18 +1,37 @@
-"""An organisation's home: its checklists, drafts and submitted responses."""
+"""An organisation's home: its plans by year, drafts on top, with search and paging."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from forms import Submission
-from service import responses
+from forms.stages import stage_label
+from service import plans
 from service.access import current_org, org_required
 from service.catalogue import current_catalogue
 from service.db import get_db
+from service.views.formatting import STOCKHOLM
 
 bp = Blueprint("home", __name__)
+
+
+def _row(plan: Any) -> dict[str, Any]:
+    """A plan as the home lists it: its latest stage and when it last changed."""
+    catalogue = current_catalogue()
+    form = catalogue.latest(plan.form_id) if plan.form_id in catalogue else None
+    latest = plans.latest_revision(plan)
+    working = plan.stages[-1] if plan.stages else None
+    data = latest.data if latest else (working.data if working else {})
+    return {
+        "plan": plan,
+        "form": form,
+        "stage": stage_label(form, plans.stage_code(data)) if form else "",
+        "submitted": latest is not None,
+    }
 
 
 @bp.route("/hem")
@@ -20,20 +39,32 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     catalogue = current_catalogue()
     org = current_org()
-    rows: list[dict[str, Any]] = []
-    for response in responses.for_org(get_db(), org.slug):
+    db = get_db()
+    query = request.args.get("q", "").strip()[:200]
+    page = plans.page_for_org(db, org.slug, query, request.args.get("sida", 1, type=int))
+    rows = [_row(plan) for plan in page.plans]
+
+    def year(row: dict[str, Any]) -> int:
+        return int(row["plan"].updated_at.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM).year)
+
+    years = [(y, list(group)) for y, group in itertools.groupby(rows, key=year)]
+    drafts = []
+    for response in plans.drafts_for_org(db, org.slug):
         form = catalogue.get(response.form_id, response.form_version)
-        answered = Submission.from_dict(response.data).answered_count()
-        rows.append(
+        drafts.append(
             {
                 "response": response,
                 "form": form,
-                "answered": answered,
+                "answered": Submission.from_dict(response.data).answered_count(),
                 "total": form.item_count if form else 0,
             }
         )
-    drafts = [r for r in rows if r["response"].status == "draft"]
-    submitted = [r for r in rows if r["response"].status == "submitted"]
     return render_template(
-        "home/index.html", org=org, forms=catalogue.current(), drafts=drafts, submitted=submitted
+        "home/index.html",
+        org=org,
+        forms=catalogue.current(),
+        drafts=drafts,
+        years=years,
+        page=page,
+        query=query,
     )

@@ -18,7 +18,9 @@ from service import responses
 from service.access import org_required
 from service.db import get_db
 from service.i18n import N_
+from service.mail.receipt import enqueue_receipt
 from service.models import Response
+from service.views import author
 from service.views.fill import UNAVAILABLE, bp, details_title, form_for, owned_response
 
 CHANGED = N_(
@@ -58,7 +60,13 @@ def review(response_id: str) -> WerkzeugResponse | tuple[str, int]:
         return render_review(response, 422, INCOMPLETE)
     db = get_db()
     try:
-        revision = responses.submit(db, response, submission)
+        revision = responses.submit(  # with the receipt e-mail in the same transaction
+            db,
+            response,
+            submission,
+            lambda r: enqueue_receipt(db, form, response, r),
+            by=author.session_author(),
+        )
     except StaleDataError:
         db.rollback()
         return render_review(owned_response(response_id), 409, CHANGED)

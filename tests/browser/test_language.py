@@ -97,7 +97,7 @@ def test_swedish_by_default_english_by_a_remembered_switch(
     check("check answers, complete")
     with page.expect_navigation():
         page.click('button[value="submit"]')
-    assert page.locator("h1").inner_text() == "The response is submitted"
+    assert page.locator("h1").inner_text() == "The checklist has been submitted"
     check("receipt")
     view = page.url.split("/kvitto/")[0]
     page.goto(view)

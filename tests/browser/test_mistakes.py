@@ -83,7 +83,7 @@ def test_error_summary_leads_to_each_field_and_nothing_typed_is_lost(
     activate(page, 'button[value="review"]')
     assert page.locator(".missing-list").count() == 0
     activate(page, 'button[value="submit"]')
-    assert page.locator("h1").inner_text() == "Svaret är inskickat"
+    assert page.locator("h1").inner_text() == "Checklistan är inskickad"
 
 
 def follow_summary_link(page: Any, field_id: str) -> None:

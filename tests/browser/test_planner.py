@@ -76,7 +76,7 @@ def test_planner_fills_in_over_two_visits_with_keyboard_only(
 
     # The receipt, then reopen and change the first answer.
     assert page.url.endswith("/kvitto/1")
-    assert page.locator("h1").inner_text() == "Svaret är inskickat"
+    assert page.locator("h1").inner_text() == "Checklistan är inskickad"
     activate(page, 'a[href$="/andra"]')
     first = items[0]
     changed = planned_answer(first, 1)

@@ -29,30 +29,47 @@ def english_catalogue() -> Any:
         return read_po(source)
 
 
-def marked_texts() -> set[str]:
+def marked_texts() -> set[str | tuple[str, ...]]:
+    """Marked texts; a plural (ngettext) as the tuple of its singular and plural."""
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
-    found = extract_from_dir(ROOT, method_map, keywords=KEYWORDS)
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    keywords = {**KEYWORDS, "ngettext": (1, 2)}
+    found = extract_from_dir(ROOT, method_map, keywords=keywords)
+    return {
+        message if isinstance(message, str) else tuple(message) for _, _, message, _, _ in found
+    }
+
+
+def key(value: Any) -> Any:
+    """Plural ids and strings come as lists or tuples; compare them as tuples."""
+    return value if isinstance(value, str) else tuple(value)
 
 
 def test_every_marked_text_has_an_english_translation() -> None:
     catalogue = english_catalogue()
-    english = {m.id: m.string for m in catalogue if m.id}
-    missing = sorted(t for t in marked_texts() - FRAGMENTS if not english.get(t))
+    english = {key(m.id): key(m.string) for m in catalogue if m.id}
+    missing = sorted(
+        str(t)
+        for t in marked_texts() - FRAGMENTS
+        if not english.get(t) or (isinstance(t, tuple) and not all(english[t]))
+    )
     assert not missing, "texts without English (run `make translations`):\n" + "\n".join(missing)
 
 
 def test_the_compiled_catalogue_matches_the_source() -> None:
-    source = {m.id: m.string for m in english_catalogue() if m.id and m.string}
-    compiled = {m.id: m.string for m in read_mo(io.BytesIO(MO.read_bytes())) if m.id}
+    source = {key(m.id): key(m.string) for m in english_catalogue() if m.id and m.string}
+    compiled = {key(m.id): key(m.string) for m in read_mo(io.BytesIO(MO.read_bytes())) if m.id}
     assert compiled == source, "messages.mo is stale: run `make translations`"
 
 
 def test_english_keeps_every_placeholder() -> None:
     for message in english_catalogue():
         if message.id and message.string:
-            for name in ("%(", "<strong", "<code>", "<span"):
-                assert message.id.count(name) == message.string.count(name), message.id
+            pairs = zip(key(message.id), key(message.string), strict=True)
+            for source, english in (
+                [(message.id, message.string)] if isinstance(message.id, str) else pairs
+            ):
+                for name in ("%(", "<strong", "<code>", "<span"):
+                    assert source.count(name) == english.count(name), source
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil"])

@@ -19,6 +19,7 @@ OWN_ROUTES = [
     ("GET", "/svar/{id}/andra"),
     ("POST", "/svar/{id}/andra"),
     ("GET", "/svar/{id}/kvitto/1"),
+    ("GET", "/svar/{id}/version/1.pdf"),
 ]
 
 
@@ -70,9 +71,13 @@ def test_pages_that_need_a_session(client: Any, url: str) -> None:
     assert "Logga in med din organisations länk" in reply.get_data(as_text=True)
 
 
-def test_home_lists_only_own_responses(sign_in: Any, submitted: str) -> None:
-    assert submitted in sign_in("karlskrona").client.get("/hem").get_data(as_text=True)
-    assert submitted not in sign_in("ronneby").client.get("/hem").get_data(as_text=True)
+def test_home_lists_only_own_plans(app: Flask, sign_in: Any, submitted: str) -> None:
+    with app.app_context():
+        plan = get_db().get(Response, submitted).plan
+        link, reference = f"/plan/{plan.id}", plan.reference
+    own = sign_in("karlskrona").client.get("/hem").get_data(as_text=True)
+    assert link in own and reference in own
+    assert link not in sign_in("ronneby").client.get("/hem").get_data(as_text=True)
 
 
 def test_admin_sees_overview_and_may_read_but_not_edit(admin: Any, submitted: str) -> None:

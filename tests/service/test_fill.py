@@ -70,7 +70,9 @@ def test_full_submission_round_trip_stores_exactly_what_was_sent(
     assert revision_count(app) == 1
 
     receipt = browser.client.get(reply.location).get_data(as_text=True)
-    assert "Svaret är inskickat" in receipt and response.id in receipt
+    year = response.created_at.year
+    assert "Checklistan är inskickad" in receipt and f"OP-{year}-0001" in receipt
+    assert f">{response.id}<" not in receipt  # the reference is what people quote
     view = browser.client.get(f"/svar/{response.id}").get_data(as_text=True)
     assert "Busskörfält saknas\nmellan A och B &lt;script&gt;" in view
 
@@ -295,7 +297,7 @@ def test_a_database_failure_while_saving_keeps_what_was_typed(
 
     from service import responses
 
-    def database_away(*_args: Any) -> None:
+    def database_away(*_args: Any, **_kwargs: Any) -> None:
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     form = catalogue.latest("detaljplan")

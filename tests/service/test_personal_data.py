@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 
 from service.mail import outbox
 from service.mail.models import MailMessage
-from service.models import Response, utcnow
+from service.models import Response, Revision, utcnow
 from service.personal_data import personal_data_group
 from service.sync.models import OutboxEntry
 from tests.sync.helpers import submit
@@ -51,7 +51,9 @@ def snapshot(app: Flask) -> dict[str, list[dict[str, Any]]]:
 def _strip(row: dict[str, Any]) -> dict[str, Any]:
     data = dict(row["data"] or {})
     data["metadata"] = {k: v for k, v in (data.get("metadata") or {}).items() if k not in PERSONAL}
-    return {**row, "data": data}
+    # "Ditt namn eller din roll" goes too, on the response and on every version.
+    author = {k: None for k in ("updated_by", "submitted_by") if k in row}
+    return {**row, "data": data, **author}
 
 
 def make_history(app: Flask) -> dict[str, str]:
@@ -65,6 +67,8 @@ def make_history(app: Flask) -> dict[str, str]:
         assert draft is not None
         draft.status = "draft"
         db.commit()
+        db.execute(update(Response).values(updated_by="Planarkitekt Eva"))
+        db.execute(update(Revision).values(submitted_by="Planarkitekt Eva"))
         db.execute(
             update(Response)
             .where(Response.id.in_([old_submitted, old_draft]))
@@ -128,6 +132,7 @@ def test_the_purge_removes_only_the_personal_fields(app: Flask) -> None:
         assert after[table] == expected, table  # timestamps, lock versions, answers: unchanged
     for row in after["responses"] + after["revisions"]:
         held = set(row["data"].get("metadata") or {}) & PERSONAL
+        held |= {k for k in ("updated_by", "submitted_by") if row.get(k)}
         owner = row["id"] if "response_id" not in row else row["response_id"]
         assert (owner in old) != bool(held), (owner, held)
     # The sheet mirrors are rewritten without them: the submitted one is queued again.
