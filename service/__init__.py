@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from forms import DefinitionError, load_catalogue
-from service import access, config, db, errors, i18n, views
+from service import access, config, db, errors, i18n, logs, views
 from service.errors import StartupError
 from service.organisations import load_directory
 
@@ -46,5 +46,6 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
     errors.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
+    logs.init_app(app)
     app.before_request(access.load_identity)
     return app

@@ -74,7 +74,7 @@ def access_link(org: str | None, admin: bool, everyone: bool, rotate: bool) -> N
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, envvar="CHECKLISTOR_WORKERS")
 @click.option("--links/--no-links", default=True, help="Skriv ut inloggningslänkarna vid start.")
 @click.option("--sync/--no-sync", "with_sync", default=True, help="Kör synken bredvid webben.")
 def serve(host: str, port: int, workers: int, links: bool, with_sync: bool) -> None:
@@ -89,8 +89,8 @@ def serve(host: str, port: int, workers: int, links: bool, with_sync: bool) -> N
     sys.stdout.flush()
     gunicorn = [
         os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-        *("--bind", f"{host}:{port}", "--workers", str(workers), "--preload"),
-        *("--access-logfile", "-", "service.wsgi:app"),
+        *("--config", "python:service.gunicorn_conf"),
+        *("--bind", f"{host}:{port}", "--workers", str(workers), "service.wsgi:app"),
     ]
     if not with_sync:
         os.execv(gunicorn[0], gunicorn)

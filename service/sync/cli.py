@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import subprocess
@@ -12,6 +11,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from service import logs
 from service.sync import outbox
 from service.sync.status import target_status
 from service.sync.worker import Worker
@@ -75,7 +75,7 @@ def sync(
         if failed:
             raise SystemExit(1)
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s sync %(levelname)s %(message)s")
+    logs.configure()
     stopping: list[Any] = []
     parent = os.getppid()
 
