@@ -10,6 +10,7 @@ from flask import Flask
 
 from service import create_app
 from service.access import directory, issue_link, link_url
+from service.backup_cli import backup, restore
 from service.db import get_db
 from service.db_cli import db_group
 from service.errors import StartupError
@@ -101,6 +102,8 @@ cli.add_command(export)
 cli.add_command(sync)
 cli.add_command(forms_group)
 cli.add_command(db_group)
+cli.add_command(backup)
+cli.add_command(restore)
 
 
 def main() -> None:
