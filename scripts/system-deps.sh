@@ -3,11 +3,15 @@
 # only when a program is missing.
 #   soffice   (libreoffice-calc-nogui)  opens the exported workbooks in a second program
 #   chromium  (chromium)                the browser tests drive /usr/bin/chromium
+#   podman, runc, mmdebstrap, podman-compose   make container-test builds and runs the image
 set -eu
 
 missing=""
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-calc-nogui"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
+for program in podman runc mmdebstrap podman-compose; do
+    command -v "$program" >/dev/null 2>&1 || missing="$missing $program"
+done
 
 if [ -z "$missing" ]; then
     echo "System packages already installed."

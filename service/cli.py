@@ -73,8 +73,8 @@ def access_link(org: str | None, admin: bool, everyone: bool, rotate: bool) -> N
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="CHECKLISTOR_HOST")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="CHECKLISTOR_PORT")
 @click.option("--workers", default=2, show_default=True, type=int, envvar="CHECKLISTOR_WORKERS")
 @click.option("--links/--no-links", default=True, help="Skriv ut inloggningslänkarna vid start.")
 @click.option("--sync/--no-sync", "with_sync", default=True, help="Kör synken bredvid webben.")

@@ -81,8 +81,12 @@ def formatter(fmt: str | None = None) -> logging.Formatter:
     return JsonFormatter() if chosen == "json" else TextFormatter()
 
 
-def configure(level: int = logging.INFO, fmt: str | None = None) -> None:
-    """Send this process's logs to stderr in the chosen form (idempotent)."""
+def configure(level: int | None = None, fmt: str | None = None) -> None:
+    """Send this process's logs to stderr in the chosen form (idempotent); the level is
+    CHECKLISTOR_LOG_LEVEL's (`warning` drops the request lines), by default INFO."""
+    if level is None:
+        named = os.environ.get("CHECKLISTOR_LOG_LEVEL", "INFO").strip().upper()
+        level = logging.getLevelNamesMapping().get(named, logging.INFO)
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, _HANDLER_MARK, False):

@@ -84,10 +84,11 @@ def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--preload"),
+            *("--config", "python:service.gunicorn_conf"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
             *("--log-level", "warning", "service.wsgi:app"),
         ],
-        env={**env, "CHECKLISTOR_PUBLIC_URL": base},
+        env={"CHECKLISTOR_LOG_LEVEL": "warning", **env, "CHECKLISTOR_PUBLIC_URL": base},
     )
     try:
         wait_until_up(base, process)
