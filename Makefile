@@ -45,10 +45,12 @@ $(VENV)/.installed-test: $(TEST_LOCK) $(LOCK) pyproject.toml | $(UV)
 	$(UV_EDITABLE)
 	touch $@ $(VENV)/.installed
 
-# Refresh both locks from pyproject.toml (newest versions its bounds allow), then install.
+# Regenerate both locks from pyproject.toml, keeping locked versions where the bounds
+# allow; `make lock LOCK_FLAGS=--upgrade` moves everything to the newest releases.
+LOCK_FLAGS ?=
 lock: | $(UV)
-	$(UV_COMPILE) pyproject.toml -o $(LOCK)
-	$(UV_COMPILE) pyproject.toml --extra test -c $(LOCK) -o $(TEST_LOCK)
+	$(UV_COMPILE) $(LOCK_FLAGS) pyproject.toml -o $(LOCK)
+	$(UV_COMPILE) $(LOCK_FLAGS) pyproject.toml --extra test -c $(LOCK) -o $(TEST_LOCK)
 	@echo "Locked: $(LOCK), $(TEST_LOCK). Commit them with the change to pyproject.toml."
 
 install: $(VENV)/.installed
