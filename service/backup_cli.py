@@ -186,11 +186,16 @@ def backup(out: Path) -> None:
     """Gör en säkerhetskopia av databasen medan tjänsten kör."""
     app = _app()
     db = _database(app)
+    if not out.parent.is_dir():
+        raise BackupError(f"Mappen {out.parent} finns inte; skapa den först.")
     partial = out.with_name(f".{out.name}.partial")
     partial.unlink(missing_ok=True)
     try:
         if db.engine.dialect.name == "sqlite":
-            backup_sqlite(db, partial)
+            try:
+                backup_sqlite(db, partial)
+            except sqlite3.Error as exc:
+                raise BackupError(f"{db.label} kunde inte kopieras: {exc}") from None
         elif db.engine.dialect.name == "postgresql":
             backup_postgresql(db, partial)
         else:
@@ -229,7 +234,10 @@ def restore(file: Path, yes: bool) -> None:
         )
     if not yes:
         click.confirm(f"Återställa {file} (schema {revision}) till {db.label}?", abort=True)
-    restore_into(db, file)
+    try:
+        restore_into(db, file)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{file} kunde inte återställas till {db.label}: {exc}") from None
     db.engine.dispose()
     click.echo(f"Återställt {file} till {db.label} (schema {revision}).")
     if revision != schema.head_revision():

@@ -177,3 +177,18 @@ def test_without_pg_dump_one_line_says_what_to_run(
     assert failed.exit_code == 1
     assert "pg_dump --format=custom" in failed.output
     assert not out.exists()
+
+
+def test_a_backup_into_a_missing_folder_says_so(app: Flask, tmp_path: Path) -> None:
+    failed = CliRunner().invoke(backup, ["--out", str(tmp_path / "nowhere" / "b.db")], obj=app)
+    assert failed.exit_code == 1
+    assert "finns inte" in failed.output
+
+
+def test_restoring_a_file_that_is_no_backup_says_so(tmp_path: Path, empty_url: str) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a backup")
+    target = instance(tmp_path, "restored", empty_url, check_schema=False)
+    refused = CliRunner().invoke(restore, [str(junk), "--yes"], obj=target)
+    assert refused.exit_code == 1
+    assert "okänt format" in refused.output
