@@ -17,6 +17,8 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +27,8 @@ from flask import Flask
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
 
+from service import db as databases
 from service import schema
-from service.db import engine_label
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -45,7 +47,7 @@ class Database:
 
     @property
     def label(self) -> str:
-        return engine_label(self.url.render_as_string(hide_password=False))
+        return databases.engine_label(self.url.render_as_string(hide_password=False))
 
     @property
     def sqlite_path(self) -> Path:
@@ -74,8 +76,15 @@ def _app() -> Flask:
     return create_app(check_schema=False)
 
 
-def _database(app: Flask) -> Database:
-    return Database(make_url(str(app.config["DATABASE_URL"])), app.extensions["checklistor.engine"])
+@contextmanager
+def opened(app: Flask) -> Iterator[Database]:
+    """The app's database, with an engine of its own that is closed afterwards."""
+    url = str(app.config["DATABASE_URL"])
+    engine = databases.make_engine(url)
+    try:
+        yield Database(make_url(url), engine)
+    finally:
+        engine.dispose()
 
 
 def _tool(name: str, command: str) -> str:
@@ -184,8 +193,16 @@ def restore_into(db: Database, path: Path) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def backup(out: Path) -> None:
     """Gör en säkerhetskopia av databasen medan tjänsten kör."""
-    app = _app()
-    db = _database(app)
+    with opened(_app()) as db:
+        _backup(db, out)
+    click.echo(
+        "Spara också SECRET_KEY (eller instance/secret_key) på ett säkert ställe: "
+        "utan den fungerar inga inloggningslänkar efter en återställning.",
+        err=True,
+    )
+
+
+def _backup(db: Database, out: Path) -> None:
     if not out.parent.is_dir():
         raise BackupError(f"Mappen {out.parent} finns inte; skapa den först.")
     partial = out.with_name(f".{out.name}.partial")
@@ -206,11 +223,6 @@ def backup(out: Path) -> None:
     revision = backup_revision(out)
     size = out.stat().st_size / 1e6
     click.echo(f"Säkerhetskopia av {db.label} (schema {revision}) i {out}, {size:.1f} MB.")
-    click.echo(
-        "Spara också SECRET_KEY (eller instance/secret_key) på ett säkert ställe: "
-        "utan den fungerar inga inloggningslänkar efter en återställning.",
-        err=True,
-    )
 
 
 @click.command("restore")
@@ -218,8 +230,14 @@ def backup(out: Path) -> None:
 @click.option("--yes", is_flag=True, help="Fråga inte om bekräftelse.")
 def restore(file: Path, yes: bool) -> None:
     """Återställ en säkerhetskopia till en tom databas."""
-    app = _app()
-    db = _database(app)
+    with opened(_app()) as db:
+        revision = _restore(db, file, yes)
+    click.echo(f"Återställt {file} (schema {revision}).")
+    if revision != schema.head_revision():
+        click.echo("Schemat är äldre än tjänsten kräver: kör checklistor db upgrade.", err=True)
+
+
+def _restore(db: Database, file: Path, yes: bool) -> str:
     revision = backup_revision(file)
     known = schema.known_revisions()
     if revision is None or revision not in known:
@@ -238,7 +256,4 @@ def restore(file: Path, yes: bool) -> None:
         restore_into(db, file)
     except sqlite3.Error as exc:
         raise BackupError(f"{file} kunde inte återställas till {db.label}: {exc}") from None
-    db.engine.dispose()
-    click.echo(f"Återställt {file} till {db.label} (schema {revision}).")
-    if revision != schema.head_revision():
-        click.echo("Schemat är äldre än tjänsten kräver: kör checklistor db upgrade.", err=True)
+    return revision

@@ -149,7 +149,8 @@ def test_restore_refuses_a_database_that_is_not_empty_and_asks_first(
     target = instance(tmp_path, "restored", empty_url, check_schema=False)
     declined = CliRunner().invoke(restore, [str(out)], obj=target, input="n\n")
     assert declined.exit_code != 0
-    assert service.backup_cli.is_empty(service.backup_cli._database(target))
+    with service.backup_cli.opened(target) as db:
+        assert service.backup_cli.is_empty(db)
 
 
 @pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite file surgery")
