@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 import service.access
 from service import logs
@@ -124,3 +126,19 @@ def test_redaction_keeps_the_rest_of_the_line() -> None:
     assert logs.redact(line) == (
         'GET /in/[redacted] HTTP/1.1" 302 and "https://x.se/in/[redacted]?next=/hem"'
     )
+
+
+@pytest.mark.parametrize("captured", ["json"], indirect=True)
+def test_a_database_error_is_logged_without_the_values_it_was_writing(
+    app: Flask, captured: io.StringIO
+) -> None:
+    engine = app.extensions["checklistor.engine"]
+    answer = "-".join(["hemligt", "svar"])  # not in the traceback's source lines
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO no_such_table VALUES (:v)"), {"v": answer})
+    except SQLAlchemyError:
+        logging.getLogger("checklistor.test").exception("saving failed")
+    output = captured.getvalue()
+    assert "no_such_table" in output
+    assert answer not in output
