@@ -30,6 +30,8 @@ _TOKEN = re.compile(r"(/in/)[^\s/?#\"'<>]+")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 # Fields a log call may add with `extra=`: they become JSON keys (or key=value in text).
 FIELDS = ("request_id", "method", "path", "status", "duration_ms", "org", "target", "event")
+# A request line's message already says these; the text form does not repeat them.
+_IN_MESSAGE = ("method", "path", "status")
 _HANDLER_MARK = "checklistor"
 
 request_log = logging.getLogger("checklistor.request")
@@ -46,11 +48,15 @@ def _utc(created: float) -> str:
 
 
 class TextFormatter(logging.Formatter):
-    """`2026-11-29T09:00:00.123Z INFO checklistor.request GET /in/[redacted] … key=value`."""
+    """`2026-11-29T09:00:00.123Z INFO checklistor.request GET /in/[redacted] 302 key=value`."""
 
     def format(self, record: logging.LogRecord) -> str:
         parts = [_utc(record.created), record.levelname, record.name, record.getMessage()]
-        parts += [f"{k}={getattr(record, k)}" for k in FIELDS if hasattr(record, k)]
+        parts += [
+            f"{k}={getattr(record, k)}"
+            for k in FIELDS
+            if k not in _IN_MESSAGE and getattr(record, k, None) is not None
+        ]
         line = " ".join(str(p) for p in parts)
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
