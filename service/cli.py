@@ -19,6 +19,16 @@ from service.forms_cli import forms_group
 from service.models import AccessLink
 from service.sync.cli import run_beside, sync
 
+# gunicorn as the service runs it: the app loaded once before the workers fork; its lines
+# in our form with sign-in tokens redacted (its own access log stays off: the app writes a
+# line per request, service/logs.py); and no control socket, whose default path
+# (~/.gunicorn/gunicorn.ctl) every instance of a user on a host would share and take from
+# one another. The service does not use it; signals do the same work.
+GUNICORN_OPTIONS = (
+    *("--preload", "--no-control-socket"),
+    *("--logger-class", "service.logs.GunicornLogger"),
+)
+
 
 def _app() -> Flask:
     return create_app()
@@ -90,7 +100,7 @@ def serve(host: str, port: int, workers: int, links: bool, with_sync: bool) -> N
     sys.stdout.flush()
     gunicorn = [
         os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-        *("--config", "python:service.gunicorn_conf"),
+        *GUNICORN_OPTIONS,
         *("--bind", f"{host}:{port}", "--workers", str(workers), "service.wsgi:app"),
     ]
     if not with_sync:
