@@ -4,6 +4,7 @@
 #   soffice   (libreoffice-calc-nogui)  opens the exported workbooks in a second program
 #   chromium  (chromium)                the browser tests drive /usr/bin/chromium
 #   pango     (libpango…, fonts-dejavu-core) WeasyPrint makes the PDF/A documents with them
+#   podman, runc, mmdebstrap, podman-compose   make container-test builds and runs the image
 set -eu
 
 missing=""
@@ -11,6 +12,9 @@ command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-calc-nogui"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+for program in podman runc mmdebstrap podman-compose; do
+    command -v "$program" >/dev/null 2>&1 || missing="$missing $program"
+done
 
 if [ -z "$missing" ]; then
     echo "System packages already installed."

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from forms import DefinitionError, load_catalogue
-from service import access, assets, config, db, errors, i18n, identity, views
+from service import access, assets, config, db, errors, i18n, identity, logs, views
 from service.errors import StartupError
 from service.mail.transport import check_settings as check_mail_settings
 from service.organisations import load_directory
@@ -53,5 +53,6 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
     i18n.init_app(app)
     views.init_app(app)
     assets.init_app(app)
+    logs.init_app(app)
     app.before_request(access.load_identity)
     return app

@@ -10,6 +10,7 @@ from flask import Flask
 
 from service import create_app
 from service.access import directory, issue_link, link_url
+from service.backup_cli import backup, restore
 from service.db import get_db
 from service.db_cli import db_group
 from service.errors import StartupError
@@ -19,6 +20,16 @@ from service.mail.cli import mail_group
 from service.models import AccessLink
 from service.personal_data import personal_data_group
 from service.sync.cli import run_beside, sync
+
+# gunicorn as the service runs it: the app loaded once before the workers fork; its lines
+# in our form with sign-in tokens redacted (its own access log stays off: the app writes a
+# line per request, service/logs.py); and no control socket, whose default path
+# (~/.gunicorn/gunicorn.ctl) every instance of a user on a host would share and take from
+# one another. The service does not use it; signals do the same work.
+GUNICORN_OPTIONS = (
+    *("--preload", "--no-control-socket"),
+    *("--logger-class", "service.logs.GunicornLogger"),
+)
 
 
 def _app() -> Flask:
@@ -74,9 +85,9 @@ def access_link(org: str | None, admin: bool, everyone: bool, rotate: bool) -> N
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="CHECKLISTOR_HOST")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="CHECKLISTOR_PORT")
+@click.option("--workers", default=2, show_default=True, type=int, envvar="CHECKLISTOR_WORKERS")
 @click.option("--links/--no-links", default=True, help="Skriv ut inloggningslänkarna vid start.")
 @click.option("--sync/--no-sync", "with_sync", default=True, help="Kör synken bredvid webben.")
 def serve(host: str, port: int, workers: int, links: bool, with_sync: bool) -> None:
@@ -91,8 +102,8 @@ def serve(host: str, port: int, workers: int, links: bool, with_sync: bool) -> N
     sys.stdout.flush()
     gunicorn = [
         os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-        *("--bind", f"{host}:{port}", "--workers", str(workers), "--preload"),
-        *("--access-logfile", "-", "service.wsgi:app"),
+        *GUNICORN_OPTIONS,
+        *("--bind", f"{host}:{port}", "--workers", str(workers), "service.wsgi:app"),
     ]
     if not with_sync:
         os.execv(gunicorn[0], gunicorn)
@@ -105,6 +116,8 @@ cli.add_command(forms_group)
 cli.add_command(db_group)
 cli.add_command(mail_group)
 cli.add_command(personal_data_group)
+cli.add_command(backup)
+cli.add_command(restore)
 
 
 def main() -> None:

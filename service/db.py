@@ -30,7 +30,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True)
+    # hide_parameters: an error's message (and so the log) never carries the answers.
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         _private_sqlite(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)

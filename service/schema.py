@@ -58,7 +58,7 @@ def ensure_current(engine: Engine, *, may_upgrade: bool) -> None:
     if fresh or may_upgrade:
         upgrade(engine)
         return
-    if current is not None and current not in _known_revisions():
+    if current is not None and current not in known_revisions():
         raise StartupError(
             f"Databasens schema ({current}) är nyare än eller okänt för den här versionen av "
             "tjänsten. Uppdatera tjänsten."
@@ -69,7 +69,7 @@ def ensure_current(engine: Engine, *, may_upgrade: bool) -> None:
     )
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}

@@ -2,9 +2,10 @@
 
 import sys
 
-from service import create_app, pdf
+from service import create_app, logs, pdf
 from service.errors import StartupError
 
+logs.configure()
 try:
     app = create_app()
 except StartupError as exc:

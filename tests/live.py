@@ -19,6 +19,8 @@ from pathlib import Path
 
 import requests
 
+from service.cli import GUNICORN_OPTIONS
+
 BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LOCK = re.compile(r'name="lock_version" value="(\d+)"')
@@ -86,10 +88,11 @@ def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--preload"),
+            *GUNICORN_OPTIONS,
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
             *("--log-level", "warning", "service.wsgi:app"),
         ],
-        env={**env, "CHECKLISTOR_PUBLIC_URL": base},
+        env={"CHECKLISTOR_LOG_LEVEL": "warning", **env, "CHECKLISTOR_PUBLIC_URL": base},
     )
     try:
         wait_until_up(base, process)

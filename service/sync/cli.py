@@ -14,6 +14,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from service import logs
 from service.mail.sender import send_pending
 from service.sync import outbox
 from service.sync.health import sync_health
@@ -89,7 +90,7 @@ def sync(
         if failed:
             raise SystemExit(1)
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s sync %(levelname)s %(message)s")
+    logs.configure()
     stopping: list[Any] = []
     parent = os.getppid()
 

@@ -120,8 +120,13 @@ class Worker:
         while not should_stop():
             try:
                 for result in self.run_once():
+                    fields = {"target": result.target, "event": result.outcome}
                     if result.outcome in ("parked", "failed"):
-                        log.warning("sync %s: %s", result.target, result.reason)
+                        log.warning("sync %s: %s", result.target, result.reason, extra=fields)
+                    elif result.outcome == "written":
+                        log.info(
+                            "sync %s: %d written", result.target, result.responses, extra=fields
+                        )
             except Exception:
                 log.exception("sync pass failed")
             try:
@@ -168,7 +173,7 @@ class Worker:
             )
             return self._failed(db, state, PermanentSyncError(reason))
         except Exception as exc:  # a bug or an unforeseen library error: keep the rest going
-            log.exception("sync %s", target)
+            log.exception("sync %s", target, extra={"target": target, "event": "failed"})
             return self._failed(db, state, TransientSyncError(f"Oväntat fel: {exc!r}"))
         if self.after_write:
             self.after_write(target)
