@@ -164,6 +164,9 @@ def sign_in(token: str) -> WerkzeugResponse | tuple[str, int]:
     session.clear()
     session.permanent = True
     session["sid"] = sessions.open_session(get_db(), row, _limits()[1])
+    # Signed in from now on, this request included (its log line names the organisation).
+    g.is_admin = row.subject == AccessLink.ADMIN
+    g.org = None if g.is_admin else directory().get(row.subject)
     if row.subject == AccessLink.ADMIN:
         return redirect(url_for("admin.overview"))
     return redirect(url_for("home.index"))

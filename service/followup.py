@@ -94,7 +94,8 @@ class Cell:
 
     @property
     def latest(self) -> Plan | None:
-        return max(self.plans, key=lambda p: p.submitted_at, default=None)
+        # A response written outside the service may lack its submission time.
+        return max(self.plans, key=lambda p: p.submitted_at or dt.datetime.min, default=None)
 
     @property
     def state(self) -> str:

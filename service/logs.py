@@ -21,7 +21,7 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, g, request
 from gunicorn import glogging
 from werkzeug.wrappers import Response
 
@@ -130,7 +130,7 @@ def init_app(app: Flask) -> None:
                 "path": redact(request.path),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "org": org.slug if org is not None else session.get("subject"),
+                "org": org.slug if org is not None else None,
             },
         )
         return response

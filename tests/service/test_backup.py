@@ -165,7 +165,8 @@ def test_restore_refuses_a_backup_of_a_schema_it_does_not_know(
     refused = CliRunner().invoke(restore, [str(out), "--yes"], obj=target)
     assert refused.exit_code == 1
     assert "9999" in refused.output and "känner till" in refused.output
-    assert not Path(make_url(empty_url).database or "").exists()
+    with service.backup_cli.opened(target) as db:  # nothing was restored into it
+        assert service.backup_cli.is_empty(db)
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only")
