@@ -141,7 +141,8 @@ def test_a_detaljplan_through_three_stages(
         "/plan/"
         + page.locator("table a", has_text="Hästö 4:12").get_attribute("href").split("/")[-1]
     )
-    page.click("table.timeline tbody tr >> nth=2 >> text=Visa")
+    with page.expect_navigation():
+        page.click("table.timeline tbody tr >> nth=2 >> text=Visa")
     printed = pdf_text(page.pdf())
     assert "Version 1, inskickad" in printed
     assert ", inskickad" not in printed.replace("Version 1, inskickad", "")
