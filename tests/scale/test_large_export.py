@@ -21,7 +21,7 @@ from sqlalchemy import insert
 from forms import load_catalogue
 from service import create_app
 from service.db import get_db
-from service.models import Response, Revision
+from service.models import Response, Revision, utcnow
 from tests.conftest import complete_answers
 from tests.live import TEST_SECRET_KEY, gunicorn, link_path, service_env
 
@@ -38,6 +38,7 @@ def fill(url: str, instance: Path, count: int) -> None:
         item.id: {"value": posted[item.answer_name], "comment": posted[item.comment_name]}
         for item in form.items
     }
+    now = utcnow()
     with app.app_context():
         db = get_db()
         for start in range(0, count, 5000):
@@ -60,6 +61,8 @@ def fill(url: str, instance: Path, count: int) -> None:
                         "revision": 1,
                         "unsubmitted_changes": False,
                         "lock_version": 1,
+                        "submitted_at": now,
+                        "updated_at": now,
                     }
                     for n, i, d in zip(batch, ids, data, strict=True)
                 ],
