@@ -19,11 +19,11 @@ from sqlalchemy.engine import make_url
 
 from tests.container.podman import MODE, Container, podman, timed
 from tests.container.test_image import cells, submit_as, wait_for
-from tests.live import free_port
+from tests.live import TEST_SECRET_KEY, free_port
 
 COMPOSE = Path(__file__).resolve().parents[2] / "compose.yaml"
 VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}")
-SETTINGS = {"SECRET_KEY": "compose-test-secret", "POSTGRES_PASSWORD": "compose-test-password"}
+SETTINGS = {"SECRET_KEY": TEST_SECRET_KEY, "POSTGRES_PASSWORD": "compose-test-password"}
 
 
 class Unset(Exception):
