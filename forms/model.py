@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,16 @@ class Form:
     # Texts in other languages, kept so they survive an Excel round trip:
     # (language, key, text) with keys like "dp_barn:label" or "stage/samrad:label".
     translations: tuple[tuple[str, str, str], ...] = ()
-    _items: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
-    _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self._items.update({item.id: item for item in self.items})
-        self._fields.update({f.id: f for f in self.metadata})
+    # Lookups derived from the sections and fields on first use; not dataclass fields, so
+    # `dataclasses.replace` rebuilds them and equality ignores them.
+    @cached_property
+    def _items(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def _fields(self) -> dict[str, Field]:
+        return {f.id: f for f in self.metadata}
 
     @property
     def items(self) -> Iterator[Item]:

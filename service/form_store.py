@@ -127,7 +127,7 @@ def published_forms(db: Session) -> list[Form]:
         except XLSFormError as exc:
             log.error("published %s version %s cannot be read: %s", row.form_id, row.version, exc)
             continue
-        forms.append(dataclasses.replace(form, version=row.version, _items={}, _fields={}))
+        forms.append(dataclasses.replace(form, version=row.version))
     return forms
 
 
@@ -151,7 +151,7 @@ def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
     if problems:
         raise PublishError(problems)
     numbered = dataclasses.replace(
-        form, version=current.version + 1, source=clean_filename(filename), _items={}, _fields={}
+        form, version=current.version + 1, source=clean_filename(filename)
     )
     if dataclasses.replace(numbered, version=current.version, source=current.source) == current:
         raise Unchanged(
