@@ -36,6 +36,9 @@ MAX_TEXT_LENGTH = 300
 MAX_LONG_TEXT_LENGTH = 5000
 MAX_COMMENT_LENGTH = 5000
 
+# What a definition that says nothing else calls the part with the plan's details.
+DETAILS_TITLE = "Uppgifter om planen"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -116,6 +119,10 @@ class Form:
     # Texts in other languages, kept so they survive an Excel round trip:
     # (language, key, text) with keys like "dp_barn:label" or "stage/samrad:label".
     translations: tuple[tuple[str, str, str], ...] = ()
+    # How the checklist presents itself; the defaults suit a checklist about a plan.
+    details_title: str = DETAILS_TITLE  # heading of the metadata part
+    order: int | None = None  # place in lists of checklists; None: after the numbered ones
+    reference_prefix: str = ""  # "DP" in DP-2026-0007; "": made from the id
 
     # Lookups derived from the sections and fields on first use; not dataclass fields, so
     # `dataclasses.replace` rebuilds them and equality ignores them.

@@ -139,6 +139,11 @@ def _check_field(spec: Field, value: str) -> str | None:
     return None
 
 
+def _listing(labels: list[str]) -> str:
+    """ "Ja, Delvis, Nej eller Ej aktuellt": the options as a sentence says them."""
+    return " eller ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+
+
 def _naming(spec: Field, problem: str) -> str:
     """A message that names its field first: "Antal bostäder: ange ett heltal …"."""
     return f"{spec.label}: {problem[:1].lower()}{problem[1:]}"
@@ -166,7 +171,7 @@ def validate(form: Form, submission: Submission, *, complete: bool) -> Validatio
         if answer.value is not None and answer.value not in {c.value for c in item.choices}:
             errors[item.answer_name] = (
                 f"Fråga {number}, ”{item.question}”: välj ett av svarsalternativen "
-                "Ja, Delvis, Nej eller Ej aktuellt."
+                f"{_listing([c.label for c in item.choices])}."
             )
         elif complete and answer.value is None:
             errors[item.answer_name] = f"Fråga {number}, ”{item.question}”: välj ett svar."

@@ -95,8 +95,7 @@ def survey_rows(form: Form, tr: _Translations) -> list[dict[str, str]]:
     if form.description:
         rows.append({"type": "note", "name": FORM_NOTE, "label": form.description})
         tr.add(rows[-1], FORM_NOTE, ("label",))
-    noun = "programmet" if form.id == "trafikforsorjningsprogram" else "planen"
-    rows.append({"type": "begin group", "name": METADATA_GROUP, "label": f"Uppgifter om {noun}"})
+    rows.append({"type": "begin group", "name": METADATA_GROUP, "label": form.details_title})
     tr.add(rows[-1], METADATA_GROUP)
     for spec in form.metadata:
         rows.append(_field_row(spec))
@@ -155,6 +154,8 @@ def write_xlsform(form: Form) -> bytes:
         "form_title": form.title,
         "short_title": form.short_title,
         "version": str(form.version),
+        "order": "" if form.order is None else str(form.order),
+        "reference_prefix": form.reference_prefix,
         "default_language": DEFAULT_LANGUAGE,
         "namespaces": NAMESPACES,
     }

@@ -7,25 +7,34 @@ A plan is what people work on; each stage (samråd, granskning, …) is one resp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from flask import has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from forms import Form, Submission
+from forms import Catalogue, Form, Submission, load_catalogue
 from forms.diff import carry_over
 from forms.stages import STAGE_FIELD, stage_position
+from service.catalogue import current_catalogue
 from service.models import Plan, PlanNumber, Response, Revision, utcnow
-
-# The short part of a reference number per checklist: DP-2026-0007.
-PREFIXES = {"detaljplan": "DP", "oversiktsplan": "OP", "trafikforsorjningsprogram": "TFP"}
 
 
 def prefix(form_id: str) -> str:
-    return PREFIXES.get(form_id) or "".join(c for c in form_id.upper() if c.isalnum())[:3] or "PL"
+    """The short part of the checklist's reference numbers (DP in DP-2026-0007), as its
+    definition states it: the checklists in force in the app, else the shipped ones (a
+    bare session, as scripts and some tests use)."""
+    definitions = current_catalogue() if has_app_context() else _shipped()
+    return definitions.reference_prefix(form_id)
+
+
+@functools.cache
+def _shipped() -> Catalogue:
+    return load_catalogue()
 
 
 def _next_number(db: Session, org: str, series: str) -> int:

@@ -145,11 +145,13 @@ def group_errors(form: Form, errors: dict[str, str]) -> list[tuple[str, list[tup
     return [(title, shown) for title, shown in found if shown]
 
 
+# The shipped definitions' headings of their details part, kept in the English catalogue.
+DETAILS_TITLES = (N_("Uppgifter om planen"), N_("Uppgifter om programmet"))
+
+
 def details_title(form: Form) -> str:
-    """The heading of the plan's details part (a programme has no plan)."""
-    if form.id == "trafikforsorjningsprogram":
-        return gettext("Uppgifter om programmet")
-    return gettext("Uppgifter om planen")
+    """The heading of the details part, as the definition names it, in the page's language."""
+    return gettext(form.details_title)
 
 
 def newer_version(form: Form, response: Response | None) -> dict[str, object]:
