@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.model import CHOICE_FIELD_TYPES, MAX_COMMENT_LENGTH, Field, Form
+from forms.text import CONTROL_CHARS
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-# C0 control characters other than tab and newline: invisible, and databases and
-# spreadsheets reject some of them (PostgreSQL refuses NUL in text).
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_INTEGER = 10_000_000
 # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
 INTEGER_PATTERN = re.compile(r"[0-9]{1,9}")

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms.model import ANSWER_SCALE, Choice, Field, Form
+from forms.text import keep_as_text
 from forms.xlsform import (
     ANSWER_LIST,
     CHOICES,
@@ -44,7 +45,7 @@ def _sheet(ws: Worksheet, headers: Sequence[str], rows: list[dict[str, str]]) ->
         ws.append([row.get(h, "") or None for h in headers])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # a label starting with "=" stays text
+                keep_as_text(cell)  # a label starting with "=" stays text
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     for index, header in enumerate(headers, 1):
