@@ -30,7 +30,7 @@ from exports.records import ResponseRecord
 from exports.responsesheet import write_responses
 from exports.sheetnames import SheetNames, TableNames
 from exports.tally import FormTally
-from forms import Catalogue, Form
+from forms import Catalogue, Form, Status
 
 CREATOR = "Checklistor för kollektivtrafik i planeringen"
 RecordSource = Callable[[str], Iterable[ResponseRecord]]
@@ -205,7 +205,7 @@ def build_org_workbook(
         seen: set[int] = set()
         # Another organisation's rows must never reach this file, whatever the source does;
         # drafts stay in the service, as in the mirror.
-        records = (r for r in records_for(form.id) if r.org == org and r.status == "submitted")
+        records = (r for r in records_for(form.id) if r.org == org and r.status == Status.SUBMITTED)
         summary.per_form[form.id] = write_responses(
             ws,
             tables.claim(f"Svar_{form.id}"),

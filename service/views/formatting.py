@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from forms.clock import in_stockholm
 from service.access import directory
 from service.i18n import current_language
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MONTHS = (
     "januari",
     "februari",
@@ -52,7 +51,7 @@ def local_datetime(value: dt.datetime | None) -> str:
     """'27 november 2026 kl. 14:05' in Swedish time, from naive UTC."""
     if value is None:
         return ""
-    local = value.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM)
+    local = in_stockholm(value)
     at = "at" if current_language() == "en" else "kl."
     return f"{local.day} {_month(local.month)} {local.year} {at} {local:%H:%M}"
 

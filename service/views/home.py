@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
 from forms import Submission
+from forms.clock import in_stockholm
 from forms.stages import stage_label
 from service import plans
 from service.access import current_org, org_required
 from service.catalogue import current_catalogue
 from service.db import get_db
-from service.views.formatting import STOCKHOLM
 
 bp = Blueprint("home", __name__)
 
@@ -45,7 +44,7 @@ def index() -> str:
     rows = [_row(plan) for plan in page.plans]
 
     def year(row: dict[str, Any]) -> int:
-        return int(row["plan"].updated_at.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM).year)
+        return in_stockholm(row["plan"].updated_at).year
 
     years = [(y, list(group)) for y, group in itertools.groupby(rows, key=year)]
     drafts = []
