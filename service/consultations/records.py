@@ -275,10 +275,9 @@ def appendix(db: Session, response_id: str, revision: int, form: Form) -> Append
     for root, thread in threads.items():
         question_id = by_id[root].question_id
         item = form.find_item(question_id) if question_id else None
-        key = question_id if question_id else None
-        if key not in questions:
+        if question_id not in questions:
             text = item.question if item else (question_id or "Helhetsyttranden")
-            questions[key] = Question(numbers.get(question_id or ""), text)
-        questions[key].threads.append(thread)
+            questions[question_id] = Question(numbers.get(question_id or ""), text)
+        questions[question_id].threads.append(thread)
     ordered = sorted(questions.values(), key=lambda q: (q.number is None, q.number or 0, q.text))
     return Appendix(requests, ordered)

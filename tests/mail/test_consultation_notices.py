@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -17,6 +21,7 @@ from service.mail.models import MailMessage
 from service.mail.sender import send_pending
 from service.models import Consultation
 from tests.consultation_rows import ask, organisations_file, submitted_plan, update, write
+from tests.live import service_env, stop, sync_worker
 from tests.mail.smtp_server import Arrived, Certificates, smtp_server
 
 PUBLIC = "https://checklistor.example.se"
@@ -231,3 +236,43 @@ def test_the_sync_process_runs_the_reminder_pass_every_few_minutes(
     clock[0] += 1
     assert reminders() == 1  # the new request's reminder; the first is not sent again
     assert len([k for k in reminder_keys(app) if asked_id in k]) == 1
+
+
+def test_the_sync_watcher_beside_serve_sends_the_reminder(
+    mail_app: Callable[..., Flask], tmp_path: Path, database_url: str
+) -> None:
+    """A real `checklistor sync --watch` process queues and sends the reminder (as a file)."""
+    app = make_app(mail_app, None, tmp_path)
+    response = submitted_plan(app)
+    ask(app, response, ("trafikverket",), reply_by=notices.swedish_today())
+    env = service_env(
+        Path(app.instance_path),
+        CHECKLISTOR_DATABASE_URL=database_url,
+        CHECKLISTOR_ORGANISATIONS=str(app.config["ORGANISATIONS"]),
+        CHECKLISTOR_PUBLIC_URL=PUBLIC,
+    )
+    outbox = Path(app.instance_path) / "mail"
+
+    def reminders() -> list[EmailMessage]:
+        found = [
+            BytesParser(policy=default).parsebytes(path.read_bytes())
+            for path in outbox.glob("*.eml")
+        ]
+        return [
+            m
+            for m in found
+            if isinstance(m, EmailMessage) and m["Subject"].startswith("Påminnelse")
+        ]
+
+    watcher = sync_worker(env, interval=0.2)
+    try:
+        deadline = time.monotonic() + 60
+        while not reminders():
+            assert watcher.poll() is None, "the watcher stopped"
+            assert time.monotonic() < deadline, "no reminder within a minute"
+            time.sleep(0.2)
+        time.sleep(1)  # more passes: nothing is sent twice
+    finally:
+        stop(watcher)
+    assert len(reminders()) == 1
+    assert reminders()[0]["To"] == TRAFIKVERKET
