@@ -73,7 +73,7 @@ def test_each_consultee_with_a_mailbox_is_asked_once(
     app = make_app(mail_app, port, tmp_path)
     response = submitted_plan(app)
     reply_by = dt.date(2026, 12, 18)
-    asked_id = ask(app, response, reply_by=reply_by)
+    asked_id = ask(app, response, reply_by=reply_by, message="Se <b>hållplatslägena</b> & gatan.")
     request = consultation(app, asked_id)
     assert queue(app, notices.asked, request) == 2  # Länsstyrelsen has no mailbox
     assert queue(app, notices.asked, request) == 0  # exactly once, however often called
@@ -89,6 +89,8 @@ def test_each_consultee_with_a_mailbox_is_asked_once(
         assert "hållplatslägena" in body  # the asking organisation's message
         assert f"{PUBLIC}/hem" in body  # the page, where the request is listed
     assert f'<a href="{PUBLIC}/hem">' in html
+    assert "Se <b>hållplatslägena</b> & gatan." in text
+    assert "Se &lt;b&gt;hållplatslägena&lt;/b&gt; &amp; gatan." in html  # as text, not markup
     no_sign_in_link(inbox.arrived)
 
 
