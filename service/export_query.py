@@ -24,6 +24,7 @@ from exports.workbook import (
     build_regional_workbook,
 )
 from forms import Catalogue
+from service.consultations.records import org_messages, regional_messages
 from service.models import Response, Revision
 from service.organisations import Directory
 
@@ -144,6 +145,7 @@ def regional_workbook(
         selection,
         on_record=on_record,
         expected=orgs.expectations(),
+        consultations=regional_messages(db, catalogue, selection),
     )
 
 
@@ -158,4 +160,5 @@ def org_workbook(
         lambda form_id: records(db, selection, form_id),
         org,
         org_names(orgs),
+        consultations=org_messages(db, catalogue, org),
     )

@@ -15,6 +15,7 @@ import click
 from flask import Flask
 
 from service import logs
+from service.consultations.cli import Reminders
 from service.mail.sender import send_pending
 from service.sync import outbox
 from service.sync.health import sync_health
@@ -100,10 +101,19 @@ def sync(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Synken körs (var {interval:g}:e sekund); avsluta med Ctrl+C.")
+    reminders = Reminders(app)  # samråd reminders, every few minutes
+
+    def beside() -> None:
+        try:
+            reminders()
+        except Exception:  # a failing reminder pass must not hold up the mail
+            log.exception("samråd reminders failed")
+        send_pending(app, batches=1)  # the mail outbox, a batch per pass
+
     worker.watch(
         interval,
         lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
-        also=lambda: send_pending(app, batches=1),  # the mail outbox, a batch per pass
+        also=beside,
     )
 
 
