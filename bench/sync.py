@@ -4,7 +4,7 @@ Run: `make bench-sync` (or `.venv/bin/python -m bench.sync --sizes 500,5000`).
 Targets: the requests of a pass depend on organisations and checklists, not on the number
 of responses; zero duplicated and zero missing rows at the end.
 
-Every organisation (8) gets a Google spreadsheet in the fake (tests/sync/sheets_fake.py),
+Every organisation (8) gets a Google spreadsheet in the fake (support/sheets_fake.py),
 which runs the real service-account token flow and keeps a real grid of cells. Responses
 are submitted through service.responses.submit (outbox row in the same transaction) to
 the three checklists in two versions each; the real sync worker with the real gspread
@@ -14,7 +14,7 @@ quota pacing is set to 1,000,000 (SYNC_WRITES_PER_MINUTE) so it never slows the
 benchmark: against Google, 60 writes a minute would pace it, not the code. The fake runs
 in this process, so the seconds include its work.
 
-The same rounds then run against the Microsoft Graph fake (tests/sync/graph_fake.py):
+The same rounds then run against the Microsoft Graph fake (support/graph_fake.py):
 every organisation an Excel workbook in a drive, the real MSAL client-credentials flow
 over loopback TLS, workbook sessions and `$batch` (`--sinks google` or `--sinks microsoft`
 runs one of them).
@@ -42,8 +42,8 @@ from service import create_app, responses
 from service.models import Response
 from service.sync.batches import worksheet_titles
 from service.sync.worker import Worker
-from tests.sync.graph_fake import FakeGraph
-from tests.sync.sheets_fake import FakeSheets
+from support.graph_fake import FakeGraph
+from support.sheets_fake import FakeSheets
 
 DEFAULT_SIZES = "500,5000"
 DEFAULT_SINKS = "google,microsoft"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from exports.filters import ExportFilter, stage_of
 from forms import Catalogue, Form
-from service import export_query
+from service import records
 from service.models import Consultation, ConsultationInvite, Response
 from service.models import Plan as PlanRow
 from service.organisations import Directory, Organisation
@@ -44,7 +44,7 @@ def plans(db: Session, catalogue: Catalogue, selection: ExportFilter) -> list[Pl
             continue
         stages = stage_choices(form)
         order = list(stages)
-        for record in export_query.records(db, selection, form.id):
+        for record in records.stream(db, selection, form.id):
             stage = stage_of(record)
             metadata = (record.data or {}).get("metadata") or {}
             result.append(

@@ -23,7 +23,8 @@ from service.models import (
     utcnow,
 )
 from service.organisations import DEFAULT_FILE
-from tests.conftest import Browser, complete_answers
+from support.answers import complete_answers
+from tests.conftest import Browser
 
 MAILBOXES = {
     "karlskrona": "plan@karlskrona.se",

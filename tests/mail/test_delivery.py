@@ -21,7 +21,7 @@ from service.mail.cli import mail_group
 from service.mail.models import MailMessage
 from service.mail.sender import send_pending
 from service.models import utcnow
-from tests.live import BIN, TEST_SECRET_KEY, service_env, stop
+from support.live import BIN, TEST_SECRET_KEY, service_env, stop
 from tests.mail.conftest import MAIL_FROM, smtp_url
 from tests.mail.smtp_server import Certificates, smtp_server
 

@@ -16,7 +16,8 @@ from forms import Form
 from service.mail.models import MailMessage
 from service.mail.sender import send_pending
 from service.models import Response
-from tests.conftest import Browser, complete_answers
+from support.answers import complete_answers
+from tests.conftest import Browser
 from tests.mail.conftest import MAIL_FROM
 from tests.mail.smtp_server import USER, Certificates, smtp_server
 

@@ -17,7 +17,7 @@ from service import export_query
 from service.db import get_db
 from service.export_cli import export
 from service.models import Response, Revision
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 from tests.exports.helpers import has_formula
 
 ITEM = "dp_natpaverkan"

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from forms import Form, load_catalogue
 from service.db import get_db
 from service.models import Response, Revision
-from tests.conftest import CSRF_PATTERN, complete_answers, link_token
+from support.answers import complete_answers
+from tests.conftest import CSRF_PATTERN, link_token
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 

@@ -28,7 +28,8 @@ from service.catalogue import current_catalogue
 from service.db import get_db
 from service.forms_cli import forms_group
 from service.models import Response
-from tests.conftest import Browser, complete_answers
+from support.answers import complete_answers
+from tests.conftest import Browser
 from tests.forms.xlsform_helpers import revised
 
 V1 = load_catalogue().latest("detaljplan")

@@ -19,7 +19,8 @@ from service.db import get_db
 from service.export_cli import export
 from service.form_store import PublishedForm
 from service.models import Response, Revision
-from tests.conftest import Browser, complete_answers
+from support.answers import complete_answers
+from tests.conftest import Browser
 
 HOSTILE = [
     "",

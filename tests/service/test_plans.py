@@ -20,7 +20,7 @@ from service.db import get_db
 from service.models import Plan, Response
 from service.sync import registry
 from service.views.plans import plan_link
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 
 FORM = "detaljplan"
 

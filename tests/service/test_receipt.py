@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from service.sync import registry
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 
 
 def test_the_receipt_offers_the_download_or_the_google_sheet(

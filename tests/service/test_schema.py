@@ -16,7 +16,7 @@ from service import create_app, schema
 from service.cli import cli
 from service.errors import StartupError
 from service.models import Base
-from tests.live import TEST_SECRET_KEY
+from support.live import TEST_SECRET_KEY
 
 
 def make(tmp_path: Path, url: str, **extra: object) -> object:

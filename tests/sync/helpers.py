@@ -16,7 +16,7 @@ from service import form_store, responses
 from service.catalogue import catalogue_for
 from service.models import Response
 from service.sync.worker import Worker
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 
 
 def submit(

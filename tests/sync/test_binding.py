@@ -16,9 +16,9 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from service.sync.cli import sync
+from support.sheets_fake import FakeSheets
 from tests.sync.conftest import KARLSKRONA, google_worker
 from tests.sync.helpers import publish_short_title, submit, workbook_path, worker
-from tests.sync.sheets_fake import FakeSheets
 
 Tabs = dict[str, list[list[Any]]]
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from service import create_app
 from service.sync.cli import sync
 from service.sync.models import OutboxEntry
-from tests.sync.graph_fake import FakeGraph, Workbook
-from tests.sync.graph_tls import self_signed
+from support.graph_fake import FakeGraph, Workbook
+from support.graph_tls import self_signed
 from tests.sync.helpers import later, submit, worker
 
 DRIVE = "b!Q2xvdWQtZHJpdmUtaWQtZm9yLWthcmxza3JvbmE"

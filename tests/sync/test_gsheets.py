@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from service.sync.google import Pacer
 from service.sync.models import OutboxEntry
+from support.sheets_fake import FakeSheets
 from tests.sync.conftest import KARLSKRONA, RONNEBY, google_worker, rows
 from tests.sync.helpers import later, submit
-from tests.sync.sheets_fake import FakeSheets
 
 FORMULAS = ['=HYPERLINK("http://evil.example","klicka")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"]
 

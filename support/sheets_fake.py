@@ -25,7 +25,7 @@ import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.sync.sheets_model import (
+from support.sheets_model import (
     ApiFault,
     Cell,
     Fault,
