@@ -20,8 +20,8 @@ from service.db import new_session
 from service.mail.models import MailMessage
 from service.mail.sender import send_pending
 from service.models import Consultation
-from tests.consultation_rows import ask, organisations_file, submitted_plan, update, write
 from support.live import service_env, stop, sync_worker
+from tests.consultation_rows import ask, organisations_file, submitted_plan, update, write
 from tests.mail.smtp_server import Arrived, Certificates, smtp_server
 
 PUBLIC = "https://checklistor.example.se"
