@@ -59,6 +59,9 @@ def test_exactly_once_under_injected_faults(gapp: Flask, fake: FakeSheets) -> No
     fake.inject("slow", match="values:batchUpdate", delay=2.5)
     sleeps: list[float] = []
     google_worker(gapp, fake, sleeps).run_once()
+    # The slow write lands after the client gave up on it; it must land before the next
+    # revisions are written, or it would put revision 1 back (README: Google Sheets).
+    fake.wait_for_late_writes()
     submit(gapp, comment="Ändrad", response_id=ids[1])
     submit(gapp, comment="Ändrad", response_id=ids[4])
     fake.inject("reset", match="values:batchUpdate")
