@@ -10,62 +10,27 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from service.consultations import requests
 from service.db import get_db
-from service.models import Consultation, ConsultationComment, ConsultationInvite, Response
+from service.models import Consultation, ConsultationComment, ConsultationInvite
 from tests.conftest import Browser, complete_answers
-
-FORM = "detaljplan"
-
-
-def submit_plan(browser: Browser, form: Any, **fields: str) -> str:
-    """A submitted samråd stage of a new plan; returns the response id."""
-    data = {**complete_answers(form), "m-stage": "samrad", "m-plan_name": "Hästö 4:12", **fields}
-    reply = browser.post_form(f"/checklista/{FORM}/ny", data)
-    assert reply.status_code == 302, reply.get_data(as_text=True)[:1000]
-    return str(reply.location.split("/svar/")[1].split("/")[0])
-
-
-def post(browser: Browser, url: str, data: dict[str, Any], page: str | None = None) -> Any:
-    """Post as the page does: with the CSRF token of `page` (default: `url` itself)."""
-    tokens = browser.tokens(page or url)
-    return browser.client.post(url, data={"csrf_token": tokens["csrf_token"], **data})
-
-
-def ask(browser: Browser, response_id: str, orgs: list[str], **extra: str) -> Any:
-    url = f"/svar/{response_id}/be-om-synpunkter"
-    reply_by = (requests.today() + dt.timedelta(days=21)).isoformat()
-    return post(browser, url, {"org": orgs, "reply_by": reply_by, **extra})
-
-
-def counts(app: Flask) -> tuple[int, int, int, str]:
-    with app.app_context():
-        db = get_db()
-        texts = repr(
-            sorted(
-                (c.id, c.text, c.kind, c.sent_at is not None, c.withdrawn_at is not None)
-                for c in db.scalars(select(ConsultationComment))
-            )
-        )
-        return (
-            db.scalar(select(func.count()).select_from(Consultation)) or 0,
-            db.scalar(select(func.count()).select_from(ConsultationInvite)) or 0,
-            db.scalar(select(func.count()).select_from(ConsultationComment)) or 0,
-            texts,
-        )
+from tests.service.consultation_steps import (
+    FORM,
+    ask,
+    counts,
+    make_request,
+    plan_id_of,
+    post,
+    submit_plan,
+)
 
 
 @pytest.fixture
 def asked(app: Flask, sign_in: Any, catalogue: Any) -> tuple[Browser, str, str]:
     """Karlskrona's samråd stage, shared with Region Blekinge and Trafikverket."""
-    karlskrona = sign_in("karlskrona")
-    response_id = submit_plan(karlskrona, catalogue.latest(FORM))
-    reply = ask(karlskrona, response_id, ["region-blekinge", "trafikverket"], message="Se 3.")
-    assert reply.status_code == 302, reply.get_data(as_text=True)[:2000]
-    consultation_id = reply.location.rstrip("/").split("/samrad/")[1]
-    return karlskrona, response_id, consultation_id
+    return make_request(sign_in, catalogue)
 
 
 def test_the_ask_form_offers_the_usual_organisations_and_three_weeks(
@@ -73,7 +38,9 @@ def test_the_ask_form_offers_the_usual_organisations_and_three_weeks(
 ) -> None:
     karlskrona = sign_in("karlskrona")
     response_id = submit_plan(karlskrona, catalogue.latest(FORM))
-    plan_page = karlskrona.client.get(f"/plan/{_plan_id(app, response_id)}").get_data(as_text=True)
+    plan_page = karlskrona.client.get(f"/plan/{plan_id_of(app, response_id)}").get_data(
+        as_text=True
+    )
     assert "Be om synpunkter på Samråd, version 1" in plan_page
     page = karlskrona.client.get(f"/svar/{response_id}/be-om-synpunkter").get_data(as_text=True)
     checked = set(re.findall(r'name="org" value="([a-z-]+)" checked', page))
@@ -219,7 +186,7 @@ def test_the_whole_round(app: Flask, sign_in: Any, catalogue: Any, asked: Any) -
     assert "Vi ser över läget." in verket.client.get(respond).get_data(as_text=True)
 
     # The next stage shows the open "Behöver åtgärdas" at its question.
-    plan_id = _plan_id(app, response_id)
+    plan_id = plan_id_of(app, response_id)
     start = post(
         karlskrona, f"/plan/{plan_id}/nytt-skede", {"stage": "granskning"}, f"/plan/{plan_id}"
     )
@@ -252,11 +219,6 @@ def test_the_whole_round(app: Flask, sign_in: Any, catalogue: Any, asked: Any) -
     assert respond not in region.client.get("/hem").get_data(as_text=True)
 
 
-def _plan_id(app: Flask, response_id: str) -> str:
-    with app.app_context():
-        return str(get_db().get(Response, response_id).plan_id)
-
-
 def test_closing_waits_for_every_answer_or_the_date(app: Flask, asked: Any) -> None:
     karlskrona, _response_id, cid = asked
     page_url = f"/samrad/{cid}"
@@ -275,7 +237,7 @@ def test_closing_waits_for_every_answer_or_the_date(app: Flask, asked: Any) -> N
 def test_overdue_requests_come_first_on_the_consultees_home(
     app: Flask, sign_in: Any, catalogue: Any, asked: Any
 ) -> None:
-    karlskrona, _response_id, first = asked
+    _karlskrona, _response_id, first = asked
     ronneby = sign_in("ronneby")
     other = submit_plan(ronneby, catalogue.latest(FORM), **{"m-plan_name": "Ronneby centrum"})
     assert ask(ronneby, other, ["trafikverket"]).status_code == 302
@@ -304,7 +266,7 @@ def test_withdrawing_marks_and_keeps_everything(app: Flask, sign_in: Any, asked:
     assert "har återkallat begäran" in page and 'name="statement"' not in page
     assert "Vi hinner inte." not in page
     assert post(region, respond, {"action": "send", "statement": "x"}, "/hem").status_code == 400
-    assert "Återkallad" in karlskrona.client.get(f"/plan/{_plan_id(app, response_id)}").get_data(
+    assert "Återkallad" in karlskrona.client.get(f"/plan/{plan_id_of(app, response_id)}").get_data(
         as_text=True
     )
     # The same revision can be shared again once the first request is withdrawn.
