@@ -20,6 +20,7 @@ from service.db import get_db
 from service.errors import fail
 from service.i18n import N_, t
 from service.models import Consultation, Response, Revision
+from service.organisations import Organisation
 from service.views import author
 from service.views.formatting import local_date
 from service.views.plans import form_of, revision_label
@@ -136,7 +137,7 @@ def ask(response_id: str) -> WerkzeugResponse | tuple[str, int] | str:
 
 def render_ask(
     response: Response,
-    offered: list[object],
+    offered: list[Organisation],
     taken: set[str],
     chosen: set[str],
     message: str,
