@@ -322,3 +322,24 @@ def test_unknown_fields_and_kinds_are_refused(
     ):
         assert post(region, respond, data).status_code == 400
     assert counts(app)[2] == 0
+
+
+def test_the_pages_in_english(app: Flask, sign_in: Any, asked: Any) -> None:
+    karlskrona, response_id, cid = asked
+    region = sign_in("region-blekinge")
+    assert (
+        post(region, f"/samrad/{cid}/yttrande", {"action": "send", "statement": "Ok"}).status_code
+        == 302
+    )
+    for browser in (karlskrona, region):
+        browser.client.set_cookie("checklistor_lang", "en")
+    pages = [
+        (karlskrona, f"/svar/{response_id}/be-om-synpunkter", "Ask for comments"),
+        (karlskrona, f"/samrad/{cid}", "Answered by 1 of 2"),
+        (karlskrona, f"/plan/{plan_id_of(app, response_id)}", "Consultation"),
+        (region, f"/samrad/{cid}/yttrande", "Statement on"),
+        (region, "/hem", "To comment on"),
+    ]
+    for browser, url, text in pages:
+        reply = browser.client.get(url)
+        assert reply.status_code == 200 and text in reply.get_data(as_text=True), url
