@@ -1,5 +1,5 @@
 """What the pages list: a consultee's "Att yttra sig över", a plan's requests, and the open
-"Behöver åtgärdas" threads of a plan's earlier stages."""
+"Behöver åtgärdas" threads of a plan that nobody has handled yet."""
 
 from __future__ import annotations
 
@@ -85,15 +85,14 @@ def for_plan(db: Session, plan: Plan, day: dt.date | None = None) -> list[PlanRe
 
 
 def open_actions(db: Session, response: Response) -> dict[str | None, list[comments.Thread]]:
-    """Threads marked "Behöver åtgärdas" on the plan's other stages and not yet handled,
-    by question: what the next stage must not forget."""
+    """Threads marked "Behöver åtgärdas" in the plan's requests and not yet handled, by
+    question: what the next stage (or the next version of this one) must not forget."""
     if response.plan_id is None:
         return {}
     earlier = db.scalars(
         select(Consultation).where(
             Consultation.plan_id == response.plan_id,
             Consultation.org == response.org,
-            Consultation.response_id != response.id,
             Consultation.withdrawn_at.is_(None),
         )
     ).all()

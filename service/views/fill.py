@@ -117,7 +117,7 @@ def render_form(
         unsaved=status != 200,
         paused=warning is CONFLICT,
         autosave_url=autosave_url(form),
-        # Samråd: what consultees asked to be fixed on an earlier stage, at its question.
+        # Samråd: what consultees asked to be fixed and is not handled yet, at its question.
         raised=open_actions(get_db(), response) if response is not None else {},
         **newer_version(form, response),
     )

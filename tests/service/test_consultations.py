@@ -194,6 +194,8 @@ def test_the_whole_round(app: Flask, sign_in: Any, catalogue: Any, asked: Any) -
     assert "Behöver åtgärdas enligt samrådet: fråga 1" in next_form
     assert "Hållplatsen ligger för långt bort." in next_form and "Vi ser över läget." in next_form
     assert "Region Blekinge tillstyrker" not in next_form  # not raised as an action
+    same_stage = karlskrona.client.get(f"/svar/{response_id}/andra").get_data(as_text=True)
+    assert "Behöver åtgärdas enligt samrådet: fråga 1" in same_stage  # its next version too
 
     handled_url = f"{page_url}/tradar/{thread_id}/hanterad"
     no_note = post(karlskrona, handled_url, {f"note-{thread_id}": ""}, page_url)
