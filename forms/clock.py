@@ -13,6 +13,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def swedish_today() -> dt.date:
+    """Today in Sweden: reply-by dates and reminders are Swedish calendar days."""
+    return dt.datetime.now(STOCKHOLM).date()
+
+
 def in_stockholm(moment: dt.datetime) -> dt.datetime:
     """A stored moment (naive UTC) as Swedish time, with its zone."""
     return moment.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
@@ -26,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exports.consultsheet import KIND_LABELS
+from forms.clock import swedish_today
 from forms.stages import stage_label
 from service.access import directory
 from service.catalogue import catalogue_for
@@ -41,14 +41,8 @@ from service.models import (
 )
 from service.plans import stage_code
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SOON = dt.timedelta(days=3)  # the first reminder, this long before the reply-by date
 LATE_WINDOW = dt.timedelta(days=7)  # a late reminder is not sent later than this
-
-
-def swedish_today() -> dt.date:
-    """Today in Sweden: a reply-by date is a Swedish calendar day."""
-    return dt.datetime.now(STOCKHOLM).date()
 
 
 def _url(endpoint: str, **values: str) -> str:
@@ -58,8 +52,8 @@ def _url(endpoint: str, **values: str) -> str:
 
 
 def consultee_url(consultation: Consultation) -> str:
-    """Where a consulted organisation finds the request: its home, "Att yttra sig över"."""
-    return _url("home.index")
+    """Where a consulted organisation comments (its sign-in first, if it has none)."""
+    return _url("consultations.respond", consultation_id=consultation.id)
 
 
 def asking_url(consultation: Consultation) -> str:

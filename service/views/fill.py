@@ -33,6 +33,7 @@ from forms.progress import DETAILS_ID, State, changed_part, progress
 from service import form_store, responses
 from service.access import current_org, org_required, signin_needed
 from service.catalogue import current_catalogue
+from service.consultations.queries import open_actions
 from service.db import get_db
 from service.errors import fail
 from service.i18n import N_
@@ -124,6 +125,8 @@ def render_form(
         unsaved=status != 200,
         paused=warning is CONFLICT,
         autosave_url=autosave_url(form),
+        # Samråd: what consultees asked to be fixed and is not handled yet, at its question.
+        raised=open_actions(get_db(), response) if response is not None else {},
         **newer_version(form, response),
     )
     return page, status

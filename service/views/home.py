@@ -13,6 +13,7 @@ from forms.stages import stage_label
 from service import plans
 from service.access import current_org, org_required
 from service.catalogue import current_catalogue
+from service.consultations import queries as consultation_queries
 from service.db import get_db
 
 bp = Blueprint("home", __name__)
@@ -31,6 +32,14 @@ def _row(plan: Any) -> dict[str, Any]:
         "stage": stage_label(form, plans.stage_code(data)) if form else "",
         "submitted": latest is not None,
     }
+
+
+def _stage_of(row: consultation_queries.Assignment) -> str:
+    """The stage a request shares, as its checklist names it."""
+    catalogue = current_catalogue()
+    if row.plan.form_id not in catalogue:
+        return ""
+    return stage_label(catalogue.latest(row.plan.form_id), plans.stage_code(row.revision.data))
 
 
 @bp.route("/hem")
@@ -60,6 +69,7 @@ def index() -> str:
         )
     return render_template(
         "home/index.html",
+        to_answer=[(row, _stage_of(row)) for row in consultation_queries.to_answer(db, org.slug)],
         org=org,
         forms=catalogue.current(),
         drafts=drafts,

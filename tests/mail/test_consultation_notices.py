@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select
 
+from forms.clock import swedish_today
 from service.consultations import notices
 from service.consultations.cli import Reminders, notify
 from service.db import new_session
@@ -87,8 +88,8 @@ def test_each_consultee_with_a_mailbox_is_asked_once(
     for body in (text, html):
         assert "18 december 2026" in body and "Samråd" in body  # reply-by date and stage
         assert "hållplatslägena" in body  # the asking organisation's message
-        assert f"{PUBLIC}/hem" in body  # the page, where the request is listed
-    assert f'<a href="{PUBLIC}/hem">' in html
+        assert f"{PUBLIC}/samrad/{asked_id}/yttrande" in body  # the page to comment on
+    assert f'<a href="{PUBLIC}/samrad/{asked_id}/yttrande">' in html
     assert "Se <b>hållplatslägena</b> & gatan." in text
     assert "Se &lt;b&gt;hållplatslägena&lt;/b&gt; &amp; gatan." in html  # as text, not markup
     no_sign_in_link(inbox.arrived)
@@ -207,7 +208,7 @@ def test_checklistor_notify_queues_and_sends_once(
 ) -> None:
     app = make_app(mail_app, port, tmp_path)
     response = submitted_plan(app)
-    today = notices.swedish_today()
+    today = swedish_today()
     ask(app, response, ("region-blekinge",), reply_by=today + dt.timedelta(days=3))
     runner = CliRunner()
     with smtp_server(trust, port) as inbox:
@@ -227,7 +228,7 @@ def test_the_sync_process_runs_the_reminder_pass_every_few_minutes(
 ) -> None:
     app = make_app(mail_app, None, tmp_path)
     response = submitted_plan(app)
-    today = notices.swedish_today()
+    today = swedish_today()
     asked_id = ask(app, response, ("trafikverket",), reply_by=today + dt.timedelta(days=2))
     clock = [1000.0]
     reminders = Reminders(app, every=300, clock=lambda: clock[0])
@@ -246,7 +247,7 @@ def test_the_sync_watcher_beside_serve_sends_the_reminder(
     """A real `checklistor sync --watch` process queues and sends the reminder (as a file)."""
     app = make_app(mail_app, None, tmp_path)
     response = submitted_plan(app)
-    ask(app, response, ("trafikverket",), reply_by=notices.swedish_today())
+    ask(app, response, ("trafikverket",), reply_by=swedish_today())
     env = service_env(
         Path(app.instance_path),
         CHECKLISTOR_DATABASE_URL=database_url,

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from exports.consultsheet import COLUMNS, NOTHING_HERE
-from service.consultations.notices import swedish_today
+from forms.clock import swedish_today
 from service.models import Consultation, ConsultationComment, Response
 from tests.consultation_rows import ask, submitted_plan, update, write
 from tests.service.test_downloads import download

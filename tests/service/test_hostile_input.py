@@ -112,6 +112,10 @@ def test_every_get_route_answers_hostile_values_without_a_500(
         f"/svar/{response_id}",
         f"/svar/{response_id}/kvitto/1",
         "/hem/svar.xlsx",
+        f"/svar/{value}/be-om-synpunkter",
+        f"/svar/{response_id}/be-om-synpunkter",
+        f"/samrad/{value}",
+        f"/samrad/{value}/yttrande",
     ]
     admin_paths = [
         "/admin/",
