@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,12 +65,14 @@ class Service:
         return self.links[subject]
 
 
-@pytest.fixture(scope="session")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    instance = tmp_path_factory.mktemp("browser-instance")
+@contextmanager
+def live_service(instance: Path, **settings: str) -> Iterator[Service]:
+    """`checklistor serve` on a free loopback port from `instance`, with extra settings."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = service_env(instance, SECRET_KEY=TEST_SECRET_KEY, CHECKLISTOR_PUBLIC_URL=base_url)
+    env = service_env(
+        instance, SECRET_KEY=TEST_SECRET_KEY, CHECKLISTOR_PUBLIC_URL=base_url, **settings
+    )
     log = (instance / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -89,6 +92,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     finally:
         stop(process)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    with live_service(tmp_path_factory.mktemp("browser-instance")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
