@@ -13,8 +13,8 @@ from forms.stages import stage_label
 from service import plans
 from service.access import current_org, org_required
 from service.catalogue import current_catalogue
+from service.dates import STOCKHOLM
 from service.db import get_db
-from service.views.formatting import STOCKHOLM
 
 bp = Blueprint("home", __name__)
 

@@ -15,6 +15,7 @@ from openpyxl.comments import Comment
 from sqlalchemy import func, select
 
 from exports.columns import Column
+from service.runtime import runtime_of
 from service.sync.cli import sync
 from service.sync.mirror import RowUpdate, SheetBatch
 from service.sync.models import OutboxEntry
@@ -30,7 +31,7 @@ class Killed(BaseException):
 
 
 def pending(app: Flask) -> int:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return int(db.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
 
 
