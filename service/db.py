@@ -13,10 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from service import config, schema
-from service import form_store as _form_tables  # noqa: F401  (registers the published versions)
-from service.mail import models as _mail_tables  # noqa: F401  (registers the mail outbox)
 from service.settings import Settings, StartupError
-from service.sync import models as _sync_tables  # noqa: F401  (registers the sync tables)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -23,9 +23,7 @@ from forms import Catalogue, Form
 from forms.model import Field
 from service.catalogue import catalogue_for
 from service.cli_app import command_runtime
-from service.mail.models import MailMessage
-from service.models import Response, Revision, utcnow
-from service.sync.models import OutboxEntry
+from service.models import MailMessage, OutboxEntry, Response, Revision, utcnow
 
 # Metadata that names or reaches a person (beside every e-mail field). Roles are asked for
 # instead of names, but a role in a small organisation can point at one person.

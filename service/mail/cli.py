@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from service.cli_app import command_runtime
 from service.mail import outbox
-from service.mail.models import MailMessage
 from service.mail.sender import send_pending
 from service.mail.transport import smtp_settings
+from service.models import MailMessage
 
 
 @click.group("mail", help="E-post från tjänsten (kvitton och aviseringar).")

@@ -13,7 +13,6 @@ from email.message import EmailMessage
 from sqlalchemy.orm import Session
 
 from service.mail import outbox
-from service.mail.models import MailMessage
 from service.mail.transport import (
     Connection,
     PermanentMailError,
@@ -22,7 +21,7 @@ from service.mail.transport import (
     open_connection,
     sender_address,
 )
-from service.models import utcnow
+from service.models import MailMessage, utcnow
 from service.runtime import Runtime
 from service.sync.outbox import worker_id
 

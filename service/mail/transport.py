@@ -22,7 +22,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from service.identity import Identity
-from service.mail.models import MailMessage
+from service.models import MailMessage
 from service.settings import Settings, StartupError
 
 TIMEOUT = 30  # seconds for one answer from the mail server

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.db import get_db
+from service.models import SyncTarget
 from service.runtime import Runtime, current_settings
 from service.sync import outbox
 from service.sync.health import SyncHealth, sync_health
-from service.sync.models import SyncTarget
 from service.sync.registry import default_target
 from service.sync.worker import describe
 

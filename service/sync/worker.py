@@ -17,14 +17,13 @@ from typing import Any
 
 from forms import Catalogue
 from service.catalogue import catalogue_for
-from service.models import utcnow
+from service.models import SyncTarget, utcnow
 from service.organisations import Organisation
 from service.runtime import Runtime
 from service.settings import Settings
 from service.sync import health, outbox, registry
 from service.sync.batches import BatchMaker, load_records
 from service.sync.kind import Context, SinkKind
-from service.sync.models import SyncTarget
 from service.sync.sinks import PermanentSyncError, Sink, SyncError, TransientSyncError
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,8 @@ from sqlalchemy import select
 
 from service.mail import outbox
 from service.mail.cli import mail_group
-from service.mail.models import MailMessage
 from service.mail.sender import send_pending
-from service.models import utcnow
+from service.models import MailMessage, utcnow
 from service.runtime import reconfigure, runtime_of
 from tests.live import BIN, TEST_SECRET_KEY, service_env, stop
 from tests.mail.conftest import MAIL_FROM, smtp_url

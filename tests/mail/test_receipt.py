@@ -13,9 +13,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from forms import Form
-from service.mail.models import MailMessage
 from service.mail.sender import send_pending
-from service.models import Response
+from service.models import MailMessage, Response
 from service.runtime import runtime_of
 from tests.conftest import Browser, complete_answers
 from tests.mail.conftest import MAIL_FROM

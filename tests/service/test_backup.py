@@ -23,9 +23,8 @@ from sqlalchemy.engine import make_url
 import service.backup_cli
 from service import create_app
 from service.backup_cli import backup, restore
-from service.models import Response, Revision
+from service.models import OutboxEntry, Response, Revision
 from service.runtime import runtime_of
-from service.sync.models import OutboxEntry
 from tests.conftest import link_token
 from tests.sync.helpers import submit, worker
 

@@ -14,11 +14,9 @@ from flask import Flask
 from sqlalchemy import select, text, update
 
 from service.mail import outbox
-from service.mail.models import MailMessage
-from service.models import Response, Revision, utcnow
+from service.models import MailMessage, OutboxEntry, Response, Revision, utcnow
 from service.personal_data import personal_data_group
 from service.runtime import runtime_of
-from service.sync.models import OutboxEntry
 from tests.sync.helpers import submit
 
 PERSONAL = {"contact_email", "contact_role", "reviewer_role"}

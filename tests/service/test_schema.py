@@ -11,7 +11,6 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-import service.db  # noqa: F401  (every table registered)
 from service import create_app, schema
 from service.cli import cli
 from service.errors import StartupError

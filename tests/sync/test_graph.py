@@ -13,9 +13,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from service import create_app
+from service.models import OutboxEntry
 from service.runtime import runtime_of, settings_of
 from service.sync.cli import sync
-from service.sync.models import OutboxEntry
 from tests.sync.graph_fake import FakeGraph, Workbook
 from tests.sync.graph_tls import self_signed
 from tests.sync.helpers import later, submit, worker

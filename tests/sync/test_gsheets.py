@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from service.models import OutboxEntry
 from service.runtime import runtime_of, settings_of
 from service.sync.google import Pacer
-from service.sync.models import OutboxEntry
 from tests.sync.conftest import KARLSKRONA, RONNEBY, google_worker, rows
 from tests.sync.helpers import later, submit
 from tests.sync.sheets_fake import FakeSheets

@@ -8,11 +8,10 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select, update
 
-from service.models import utcnow
+from service.models import OutboxEntry, SyncWorker, utcnow
 from service.runtime import reconfigure, runtime_of
 from service.sync import health
 from service.sync.cli import sync
-from service.sync.models import OutboxEntry, SyncWorker
 from tests.sync.helpers import submit, workbook_path, worker
 
 

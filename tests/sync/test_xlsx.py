@@ -15,10 +15,10 @@ from openpyxl.comments import Comment
 from sqlalchemy import func, select
 
 from exports.columns import Column
+from service.models import OutboxEntry
 from service.runtime import runtime_of
 from service.sync.cli import sync
 from service.sync.mirror import RowUpdate, SheetBatch
-from service.sync.models import OutboxEntry
 from service.sync.sinks.xlsx import XlsxSink
 from tests.libreoffice import CSV_FILTER, convert
 from tests.sync.helpers import by_key, later, sheet_rows, submit, workbook_path, worker
