@@ -8,10 +8,7 @@ the environment (service/settings.py).
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
 from flask import Flask
@@ -20,7 +17,6 @@ from flask.cli import ScriptInfo
 from service.runtime import EXTENSION, Runtime, build, runtime_of
 from service.settings import Settings
 
-F = TypeVar("F", bound=Callable[..., Any])
 MADE = "checklistor.app"  # click's per-command-line store (ctx.meta), not Flask's
 
 
@@ -59,18 +55,3 @@ def command_runtime() -> Runtime:
         ctx.meta[key] = build(Settings.from_env(os.environ))
     runtime: Runtime = ctx.meta[key]
     return runtime
-
-
-def with_app_context(*, check_schema: bool = True) -> Callable[[F], F]:
-    """Run the command inside its app's context (Flask's `with_appcontext`, with our app)."""
-
-    def decorate(command: F) -> F:
-        @functools.wraps(command)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            app = command_app(check_schema=check_schema)
-            with app.app_context():
-                return command(*args, **kwargs)
-
-        return run  # type: ignore[return-value]
-
-    return decorate

@@ -101,3 +101,9 @@ def test_the_sync_command_makes_no_web_app(tmp_path: Path, monkeypatch: pytest.M
     result = CliRunner().invoke(sync, ["--status"])
     assert result.exit_code == 0, result.output
     assert "Synken: går som den ska" in result.output
+
+
+def test_commands_take_the_app_flasks_test_runner_gives(app: flask.Flask) -> None:
+    result = app.test_cli_runner().invoke(sync, ["--status"])
+    assert result.exit_code == 0, result.output
+    assert "Synken: går som den ska" in result.output
