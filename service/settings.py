@@ -181,14 +181,6 @@ class Settings:
     def mail_folder(self) -> Path:
         return self.mail_dir or self.instance_path / "mail"
 
-    def variables(self) -> dict[str, Any]:
-        """Each variable's name and value (for messages and the README check)."""
-        return {
-            name: getattr(self, spec.name)
-            for spec in dataclasses.fields(self)
-            if (name := env_name(spec)) is not None
-        }
-
 
 def env_name(spec: dataclasses.Field[Any]) -> str | None:
     """The environment variable of a field; None for fields no variable sets."""
