@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from service import plans
 from service.db import get_db
 from service.models import Plan, Response
-from service.runtime import runtime_of
+from service.runtime import runtime_of, settings_of
 from service.sync import registry
 from service.views.plans import plan_link
 from tests.conftest import complete_answers
@@ -288,7 +288,7 @@ def test_plan_link_for_the_receipt_mail_needs_no_request(
         link = plan_link(get_db(), response)
     assert link.reference == plan(app, plan_id).reference
     assert (link.name, link.stage) == ("Hästö", "Granskning")
-    assert link.url == f"{app.config['PUBLIC_URL'].rstrip('/')}/plan/{plan_id}"
+    assert link.url == f"{settings_of(app).public_url.rstrip('/')}/plan/{plan_id}"
     assert "/in/" not in link.url  # never a sign-in link
 
 
