@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, select
 
 from forms import load_catalogue
 from service.models import Response
-from tests.conftest import complete_answers
-from tests.live import Planner, checklistor, gunicorn, service_env
+from support.answers import complete_answers
+from support.live import Planner, checklistor, gunicorn, service_env
 
 ORGS = ["karlskrona", "ronneby", "karlshamn", "solvesborg", "olofstrom", "trafikverket"]
 

@@ -29,12 +29,23 @@ SHEETS_REGIONAL = (
         "avsnitt, frågans nummer och text, svar, poäng och kommentar. Gjord för pivottabeller "
         "och Power BI.",
     ),
+    (
+        "Samråd",
+        "En rad per skickad samrådskommentar, rättelse och svar: vem som frågade, planen, "
+        "skedet, frågan, remissinstansen, typ, kommentar eller svar, status (öppen, "
+        "hanterad, återkallad) och datum. Utkast och namn på personer finns bara i tjänsten.",
+    ),
     ("Frågor", "Alla frågor i alla versioner, med tidigare formuleringar."),
 )
 SHEETS_OWN = (
     (
         "En flik per checklista",
         "En rad per inskickad checklista, samma kolumner som i organisationens kalkylblad.",
+    ),
+    (
+        "Samråd",
+        "Organisationens egna samråd och det den själv skickat när den blivit tillfrågad, "
+        "en rad per skickad kommentar, rättelse och svar.",
     ),
 )
 COLUMNS = (

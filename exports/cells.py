@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from copy import copy
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from exports.guard import clean_text
+from forms.clock import local as local  # re-exported: the exports' time conversion
+from forms.text import guessed_as_other, keep_as_text
 
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0%"
@@ -35,11 +34,6 @@ QUIET_FILL = PatternFill("solid", fgColor="EDEDED")
 MISSING_FILL = PatternFill("solid", fgColor="FCE4D6")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-
-
-def local(moment: dt.datetime) -> dt.datetime:
-    """Naive UTC (as stored) to naive Swedish time, which is what people read in Excel."""
-    return moment.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME).replace(tzinfo=None)
 
 
 def cell(
@@ -62,8 +56,7 @@ def cell(
         value = clean_text(str(value))
     result = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
-        # After assignment: keeps "=...", "+...", "#REF!" as plain text.
-        result.data_type = "s"
+        keep_as_text(result)  # "=...", "+...", "#REF!" stay plain text
     if font is not None:
         result.font = font
     if fill is not None:
@@ -96,7 +89,7 @@ class DataCells:
         if alignment is None:
             if isinstance(value, str):
                 text = clean_text(value)
-                if (len(text) < 2 or text[0] != "=") and text not in ERROR_CODES:
+                if not guessed_as_other(text):
                     return text
                 return cell(self.ws, text)
             if isinstance(value, int | float):

@@ -24,9 +24,9 @@ from typing import Any
 
 from exports.pages import fit_width
 from exports.records import ResponseRecord
-from forms import Form
+from forms import Form, Status
 
-STATUS_LABELS = {"draft": "Utkast", "submitted": "Inskickat"}
+STATUS_LABELS: dict[str, str] = {Status.DRAFT: "Utkast", Status.SUBMITTED: "Inskickat"}
 NO_LONGER_ASKED = "(tas inte längre upp)"
 PLAN_NAME = "plan_name"  # the metadata field that names the plan
 

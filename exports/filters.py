@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from exports.records import ResponseRecord
+from forms.status import Status
 from forms.validation import parse_iso_date
 
 
@@ -35,8 +36,8 @@ class ExportFilter:
             raise FilterError("Periodens startdatum ligger efter slutdatumet.")
 
     @property
-    def statuses(self) -> tuple[str, ...]:
-        return ("submitted", "draft") if self.with_drafts else ("submitted",)
+    def statuses(self) -> tuple[Status, ...]:
+        return (Status.SUBMITTED, Status.DRAFT) if self.with_drafts else (Status.SUBMITTED,)
 
     @property
     def before(self) -> dt.datetime | None:

@@ -9,18 +9,16 @@ the string data type after assignment, Google Sheets gets RAW input.
 
 from __future__ import annotations
 
-import re
+from forms.text import CONTROL_CHARS
 
 EXCEL_CELL_LIMIT = 32_767
 GOOGLE_CELL_LIMIT = 50_000
 TRUNCATION_MARK = " … [avkortad]"
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def clean_text(value: str, limit: int = EXCEL_CELL_LIMIT) -> str:
     """`value` without control characters and no longer than `limit` characters."""
-    text = _ILLEGAL.sub("", value)
+    text = CONTROL_CHARS.sub("", value)
     if len(text) > limit:
         text = text[: limit - len(TRUNCATION_MARK)] + TRUNCATION_MARK
     return text

@@ -19,7 +19,7 @@ class ResponseRecord:
     org: str
     form_id: str
     form_version: int
-    status: str  # "draft" or "submitted"
+    status: str  # a forms.Status value, as stored
     revision: int
     updated_at: dt.datetime
     submitted_at: dt.datetime | None = None

@@ -22,7 +22,7 @@ from typing import TypeVar
 from exports.filters import stage_of
 from exports.items import ItemInfo
 from exports.records import ResponseRecord
-from forms import ANSWER_SCALE
+from forms import ANSWER_SCALE, Status
 
 ANSWER_CODES: tuple[str, ...] = tuple(c.value for c in ANSWER_SCALE)
 ANSWER_LABELS: tuple[str, ...] = tuple(c.label for c in ANSWER_SCALE)
@@ -80,7 +80,7 @@ class FormTally:
 
     def add(self, record: ResponseRecord) -> None:
         org = self.orgs.setdefault(record.org, OrgTally())
-        if record.status == "submitted":
+        if record.status == Status.SUBMITTED:
             org.submitted += 1
             if org.latest is None or record.updated_at > org.latest:
                 org.latest = record.updated_at

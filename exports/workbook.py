@@ -4,9 +4,9 @@ Records stream in per checklist (a generator, e.g. straight from the database), 
 into its checklist's sheet and the long Data sheet at once and is counted for the overview
 and heat map on the way; openpyxl's write-only mode keeps finished rows in a temporary
 file per sheet, not in memory. Sheet order: Översikt, then per checklist its heat map
-(Karta …) and its responses, then Data, Frågor and Om arbetsboken. Every sheet is created
-first (that fixes the order); the overview and heat maps are filled last, when the counts
-are complete.
+(Karta …) and its responses, then Data, Samråd (when given), Frågor and Om arbetsboken.
+Every sheet is created first (that fixes the order); the overview and heat maps are
+filled last, when the counts are complete.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from exports.about import write_about
 from exports.codebook import write_codebook
+from exports.consultsheet import SHEET_TITLE, ConsultMessage, write_consultations
 from exports.datasheet import DataSheet
 from exports.filters import ExportFilter
 from exports.heatmap import write_heatmap
@@ -30,7 +31,7 @@ from exports.records import ResponseRecord
 from exports.responsesheet import write_responses
 from exports.sheetnames import SheetNames, TableNames
 from exports.tally import FormTally
-from forms import Catalogue, Form
+from forms import Catalogue, Form, Status
 
 CREATOR = "Checklistor för kollektivtrafik i planeringen"
 RecordSource = Callable[[str], Iterable[ResponseRecord]]
@@ -46,6 +47,7 @@ class ExportSummary:
     per_form: dict[str, int] = field(default_factory=dict)
     organisations: set[str] = field(default_factory=set)
     sheets: list[str] = field(default_factory=list)
+    consultation_rows: int = 0
 
 
 def _utcnow() -> dt.datetime:
@@ -73,13 +75,15 @@ def build_regional_workbook(
     created: dt.datetime | None = None,
     on_record: Progress | None = None,
     expected: Mapping[str, frozenset[str]] | None = None,
+    consultations: Iterable[ConsultMessage] | None = None,
 ) -> ExportSummary:
     """Write the region's workbook to `out`.
 
     `records_for(form_id)` yields that checklist's responses; `org_names` maps every
     known organisation (slug -> name) in the order to list them; `expected` maps a slug
     to the checklists it is expected to fill in (None: every one). Records outside
-    `selection` are skipped here too, whatever the source yields.
+    `selection` are skipped here too, whatever the source yields. `consultations` (the
+    selection's sent samråd messages) fill a Samråd sheet after Data when given.
     """
     selection = selection or ExportFilter()
     created = created or _utcnow()
@@ -103,6 +107,7 @@ def build_regional_workbook(
         for form in forms
     ]
     data = DataSheet(wb.create_sheet(sheets.claim("Data")), period=period)
+    consult_ws = None if consultations is None else wb.create_sheet(sheets.claim(SHEET_TITLE))
     codebook_ws = wb.create_sheet(sheets.claim("Frågor"))
     about_ws = wb.create_sheet(sheets.claim("Om arbetsboken"))
 
@@ -153,6 +158,10 @@ def build_regional_workbook(
         write_heatmap(heat, form, infos, tally, shown, period=period)
 
     data.close(tables.claim("Data"))
+    if consult_ws is not None and consultations is not None:
+        summary.consultation_rows = write_consultations(
+            consult_ws, tables.claim("Samrad"), consultations, org_names, period=period
+        )
     write_codebook(codebook_ws, tables.claim("Fragor"), codebook, period=period)
     write_about(
         about_ws,
@@ -191,8 +200,13 @@ def build_org_workbook(
     org_names: Mapping[str, str],
     *,
     created: dt.datetime | None = None,
+    consultations: Iterable[ConsultMessage] | None = None,
 ) -> ExportSummary:
-    """An organisation's own submitted responses: one sheet per checklist, as in its mirror."""
+    """An organisation's own submitted responses: one sheet per checklist, as in its mirror.
+
+    `consultations`, when given, fill a Samråd sheet: the service passes the organisation's
+    own requests and what it sent when it was asked, nothing else.
+    """
     created = created or _utcnow()
     name = org_names.get(org, org)
     title = f"{name} – svar på checklistorna"
@@ -205,7 +219,7 @@ def build_org_workbook(
         seen: set[int] = set()
         # Another organisation's rows must never reach this file, whatever the source does;
         # drafts stay in the service, as in the mirror.
-        records = (r for r in records_for(form.id) if r.org == org and r.status == "submitted")
+        records = (r for r in records_for(form.id) if r.org == org and r.status == Status.SUBMITTED)
         summary.per_form[form.id] = write_responses(
             ws,
             tables.claim(f"Svar_{form.id}"),
@@ -216,6 +230,14 @@ def build_org_workbook(
             title=f"{name}: {form.short_title} – uppgifter om planerna",
         )
         versions_seen.append((form, sorted(seen)))
+    if consultations is not None:
+        summary.consultation_rows = write_consultations(
+            wb.create_sheet(sheets.claim(SHEET_TITLE)),
+            tables.claim("Samrad"),
+            consultations,
+            org_names,
+            title=f"{name}: samråd",
+        )
     write_about(
         wb.create_sheet(sheets.claim("Om arbetsboken")),
         title=title,

@@ -6,6 +6,7 @@ Pure Python: nothing here knows of Flask or the database.
 from forms.catalogue import Catalogue, load_catalogue
 from forms.loader import DefinitionError, load_form
 from forms.model import ANSWER_SCALE, Choice, Field, Form, Item, Section
+from forms.status import Status
 from forms.validation import (
     Answer,
     InvalidSubmission,
@@ -26,6 +27,7 @@ __all__ = [
     "InvalidSubmission",
     "Item",
     "Section",
+    "Status",
     "Submission",
     "ValidationResult",
     "load_catalogue",

@@ -47,9 +47,17 @@ class Catalogue:
         versions = self._versions.get(form_id, {})
         return [versions[v] for v in sorted(versions)]
 
+    def reference_prefix(self, form_id: str) -> str:
+        """The short part of the checklist's reference numbers ("DP" in DP-2026-0007): as
+        its newest version that states one says, so a version published without the setting
+        keeps the series going; else made from the id."""
+        stated = (f.reference_prefix for f in reversed(self.versions(form_id)))
+        return next((p for p in stated if p), None) or default_prefix(form_id)
 
-# The order the checklists are presented in: plan hierarchy from county to site.
-PREFERRED_ORDER = ("oversiktsplan", "detaljplan", "trafikforsorjningsprogram")
+
+def default_prefix(form_id: str) -> str:
+    """A reference prefix for a definition that states none: its id's first letters."""
+    return "".join(c for c in form_id.upper() if c.isalnum())[:3] or "PL"
 
 
 def load_catalogue(directory: Path = DEFINITIONS_DIR) -> Catalogue:
@@ -62,10 +70,14 @@ def load_catalogue(directory: Path = DEFINITIONS_DIR) -> Catalogue:
             str(directory), "", "mappen innehåller inga formulärdefinitioner (*.yaml)"
         )
 
-    def order(form: Form) -> tuple[int, str]:
-        rank = (
-            PREFERRED_ORDER.index(form.id) if form.id in PREFERRED_ORDER else len(PREFERRED_ORDER)
-        )
-        return rank, form.id
+    newest: dict[str, Form] = {}
+    for form in forms:
+        if form.id not in newest or form.version > newest[form.id].version:
+            newest[form.id] = form
+
+    def order(form: Form) -> tuple[bool, int, str]:
+        # By the newest version's `order`; checklists without one last, by id.
+        rank = newest[form.id].order
+        return rank is None, rank or 0, form.id
 
     return Catalogue(sorted(forms, key=order))

@@ -15,6 +15,7 @@ import yaml
 from forms.model import (
     ANSWER_TYPES,
     CHOICE_FIELD_TYPES,
+    DETAILS_TITLE,
     FIELD_TYPES,
     Choice,
     Field,
@@ -24,6 +25,9 @@ from forms.model import (
 )
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# The first part of a plan's reference number (DP-2026-0007): short, so the number fits.
+PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
+PREFIX_RULE = "ska vara 1–10 versaler A–Z eller siffror och börja med en bokstav"
 
 
 class DefinitionError(Exception):
@@ -146,9 +150,20 @@ class _Reader:
         )
         return Section(section_id, title, items, self.text(data, "description", where, False))
 
+    def presentation(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The optional keys that say how the checklist presents itself, checked."""
+        order = data.get("order")
+        if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+            raise self.fail("", "'order' ska vara ett heltal")
+        prefix = self.text(data, "reference_prefix", "", required=False) or ""
+        if prefix and not PREFIX_PATTERN.match(prefix):
+            raise self.fail("", f"'reference_prefix' {PREFIX_RULE}")
+        title = self.text(data, "details_title", "", required=False) or DETAILS_TITLE
+        return {"details_title": title, "order": order, "reference_prefix": prefix}
+
     def form(self, raw: Any) -> Form:
         keys = {"id", "version", "title", "short_title", "description", "metadata", "sections"}
-        data = self.mapping(raw, "", keys)
+        data = self.mapping(raw, "", keys | {"details_title", "order", "reference_prefix"})
         form_id = data.get("id")
         if not isinstance(form_id, str) or not ID_PATTERN.match(form_id):
             raise self.fail("", f"formulärets id '{form_id}' saknas eller är ogiltigt")
@@ -167,7 +182,15 @@ class _Reader:
         )
         description = self.text(data, "description", "", required=False) or ""
         return Form(
-            form_id, version, title, short_title, description, fields, sections, self.source
+            form_id,
+            version,
+            title,
+            short_title,
+            description,
+            fields,
+            sections,
+            self.source,
+            **self.presentation(data),
         )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ CHOICE_FIELD_TYPES = frozenset({"choice", "multichoice"})
 MAX_TEXT_LENGTH = 300
 MAX_LONG_TEXT_LENGTH = 5000
 MAX_COMMENT_LENGTH = 5000
+
+# What a definition that says nothing else calls the part with the plan's details.
+DETAILS_TITLE = "Uppgifter om planen"
 
 
 @dataclass(frozen=True)
@@ -115,12 +119,20 @@ class Form:
     # Texts in other languages, kept so they survive an Excel round trip:
     # (language, key, text) with keys like "dp_barn:label" or "stage/samrad:label".
     translations: tuple[tuple[str, str, str], ...] = ()
-    _items: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
-    _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
+    # How the checklist presents itself; the defaults suit a checklist about a plan.
+    details_title: str = DETAILS_TITLE  # heading of the metadata part
+    order: int | None = None  # place in lists of checklists; None: after the numbered ones
+    reference_prefix: str = ""  # "DP" in DP-2026-0007; "": made from the id
 
-    def __post_init__(self) -> None:
-        self._items.update({item.id: item for item in self.items})
-        self._fields.update({f.id: f for f in self.metadata})
+    # Lookups derived from the sections and fields on first use; not dataclass fields, so
+    # `dataclasses.replace` rebuilds them and equality ignores them.
+    @cached_property
+    def _items(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def _fields(self) -> dict[str, Field]:
+        return {f.id: f for f in self.metadata}
 
     @property
     def items(self) -> Iterator[Item]:

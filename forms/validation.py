@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.model import CHOICE_FIELD_TYPES, MAX_COMMENT_LENGTH, Field, Form
+from forms.text import CONTROL_CHARS
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-# C0 control characters other than tab and newline: invisible, and databases and
-# spreadsheets reject some of them (PostgreSQL refuses NUL in text).
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_INTEGER = 10_000_000
 # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
 INTEGER_PATTERN = re.compile(r"[0-9]{1,9}")
@@ -139,6 +137,11 @@ def _check_field(spec: Field, value: str) -> str | None:
     return None
 
 
+def _listing(labels: list[str]) -> str:
+    """ "Ja, Delvis, Nej eller Ej aktuellt": the options as a sentence says them."""
+    return " eller ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+
+
 def _naming(spec: Field, problem: str) -> str:
     """A message that names its field first: "Antal bostäder: ange ett heltal …"."""
     return f"{spec.label}: {problem[:1].lower()}{problem[1:]}"
@@ -166,7 +169,7 @@ def validate(form: Form, submission: Submission, *, complete: bool) -> Validatio
         if answer.value is not None and answer.value not in {c.value for c in item.choices}:
             errors[item.answer_name] = (
                 f"Fråga {number}, ”{item.question}”: välj ett av svarsalternativen "
-                "Ja, Delvis, Nej eller Ej aktuellt."
+                f"{_listing([c.label for c in item.choices])}."
             )
         elif complete and answer.value is None:
             errors[item.answer_name] = f"Fråga {number}, ”{item.question}”: välj ett svar."

@@ -3,10 +3,12 @@
 Region staff edit checklists in Excel. The subset we read, and how it maps onto the model:
 
 - `settings`: `form_id` → Form.id, `form_title` → title, `version` (an integer) → version,
-  `default_language`, and our own column `short_title` (tabs and sheet titles).
+  `default_language`, and our own columns `short_title` (tabs and sheet titles), `order`
+  (an integer or empty) → order and `reference_prefix` → reference_prefix.
 - `survey`, top to bottom:
   - an optional `note` before the first group: the checklist's description;
-  - `begin group` named `uppgifter`, first: the metadata fields. Inside it `text` → text
+  - `begin group` named `uppgifter`, first: the metadata fields, its label → details_title
+    (the heading of that part). Inside it `text` → text
     (`appearance` `multiline` → textarea; our column `bind::checklistor:type` = `email` →
     email), `date`, `integer`, `select_one LIST` → choice, `select_multiple LIST` →
     multichoice (stored as the chosen codes separated by spaces, as XLSForm does);

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from forms.loader import ID_PATTERN
+from forms.loader import ID_PATTERN, PREFIX_PATTERN, PREFIX_RULE
 from forms.model import ANSWER_SCALE, Choice, Item
 from forms.xlsform import (
     ANSWER_LIST,
@@ -28,7 +28,16 @@ SELECT_KINDS = {"select_one": "choice", "select_multiple": "multichoice"}
 SURVEY_COLUMNS = frozenset({"type", "name", "label", "hint", "required", "appearance", TYPE_COLUMN})
 CHOICE_COLUMNS = frozenset({"list_name", "name", "label"})
 SETTING_COLUMNS = frozenset(
-    {"form_id", "form_title", "version", "default_language", "short_title", "namespaces"}
+    {
+        "form_id",
+        "form_title",
+        "version",
+        "default_language",
+        "short_title",
+        "namespaces",
+        "order",
+        "reference_prefix",
+    }
 )
 UNSUPPORTED_SHEETS = ("external_choices", "entities", "osm")
 KNOWN_TYPES = "text, date, integer, select_one, select_multiple, note, begin group och end group"
@@ -211,6 +220,21 @@ class SurveyReader:
                 2,
                 self.where(sheet, "version"),
                 f"version '{values['version']}' ska vara ett heltal från 1 och uppåt.",
+            )
+        if values["order"] and not values["order"].removeprefix("-").isdigit():
+            self.problem(
+                SETTINGS,
+                2,
+                self.where(sheet, "order"),
+                f"order '{values['order']}' ska vara ett heltal eller tom.",
+            )
+        prefix = values["reference_prefix"]
+        if prefix and not PREFIX_PATTERN.match(prefix):
+            self.problem(
+                SETTINGS,
+                2,
+                self.where(sheet, "reference_prefix"),
+                f"reference_prefix '{prefix}' {PREFIX_RULE}.",
             )
         return values
 

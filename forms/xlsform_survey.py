@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forms.loader import ID_PATTERN
-from forms.model import Choice, Field, Form, Item, Section
+from forms.model import DETAILS_TITLE, Choice, Field, Form, Item, Section
 from forms.xlsform import (
     ANSWER_LIST,
     FORM_NOTE,
@@ -56,6 +56,7 @@ class SurveyRows:
         self.groups_seen = 0
         self.metadata_row = 0
         self.description: str | None = None
+        self.details_title = ""  # the label of the group uppgifter
         self.fields: list[Field] = []
         self.sections: list[Section] = []
         # Types we do not read: (index of its one problem, first row, later rows) by type.
@@ -177,6 +178,7 @@ class SurveyRows:
             )
         if is_metadata:
             self.metadata_row = r
+            self.details_title = label
         self.group = Group(name, r, label, is_metadata)
 
     def end_group(self, r: int) -> None:
@@ -290,15 +292,13 @@ class SurveyRows:
             self.problem(0, "", "checklistan behöver minst ett avsnitt (en grupp) med frågor.")
 
 
-def read_survey(
-    reader: SurveyReader, sheet: Sheet, lists: dict[str, ChoiceList]
-) -> tuple[str, list[Field], list[Section]]:
+def read_survey(reader: SurveyReader, sheet: Sheet, lists: dict[str, ChoiceList]) -> SurveyRows:
     rows = SurveyRows(reader, sheet, lists)
     for r, row in enumerate(sheet.rows, 2):
         if any(row):
             rows.row(r, row)
     rows.finish()
-    return rows.description or "", rows.fields, rows.sections
+    return rows
 
 
 def read(sheets: dict[str, Sheet], source: str) -> Form:
@@ -314,7 +314,7 @@ def read(sheets: dict[str, Sheet], source: str) -> Form:
     )
     reader.choose_language(survey, settings.get("default_language", ""))
     lists = reader.choice_lists()
-    description, fields, sections = read_survey(reader, survey, lists)
+    survey_rows = read_survey(reader, survey, lists)
     for name in UNSUPPORTED_SHEETS:
         extra = sheets.get(name)
         if extra is not None and any(any(row) for row in extra.rows):
@@ -322,14 +322,18 @@ def read(sheets: dict[str, Sheet], source: str) -> Form:
     if reader.problems:
         raise XLSFormError(reader.problems)
     title = settings["form_title"]
+    order = settings["order"]
     return Form(
         settings["form_id"],
         int(settings["version"]),
         title,
         settings["short_title"] or title,
-        description,
-        tuple(fields),
-        tuple(sections),
+        survey_rows.description or "",
+        tuple(survey_rows.fields),
+        tuple(survey_rows.sections),
         source,
         tuple(sorted(reader.translations)),
+        details_title=survey_rows.details_title or DETAILS_TITLE,
+        order=int(order) if order else None,
+        reference_prefix=settings["reference_prefix"],
     )

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms.model import ANSWER_SCALE, Choice, Field, Form
+from forms.text import keep_as_text
 from forms.xlsform import (
     ANSWER_LIST,
     CHOICES,
@@ -44,7 +45,7 @@ def _sheet(ws: Worksheet, headers: Sequence[str], rows: list[dict[str, str]]) ->
         ws.append([row.get(h, "") or None for h in headers])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # a label starting with "=" stays text
+                keep_as_text(cell)  # a label starting with "=" stays text
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     for index, header in enumerate(headers, 1):
@@ -95,8 +96,7 @@ def survey_rows(form: Form, tr: _Translations) -> list[dict[str, str]]:
     if form.description:
         rows.append({"type": "note", "name": FORM_NOTE, "label": form.description})
         tr.add(rows[-1], FORM_NOTE, ("label",))
-    noun = "programmet" if form.id == "trafikforsorjningsprogram" else "planen"
-    rows.append({"type": "begin group", "name": METADATA_GROUP, "label": f"Uppgifter om {noun}"})
+    rows.append({"type": "begin group", "name": METADATA_GROUP, "label": form.details_title})
     tr.add(rows[-1], METADATA_GROUP)
     for spec in form.metadata:
         rows.append(_field_row(spec))
@@ -155,6 +155,8 @@ def write_xlsform(form: Form) -> bytes:
         "form_title": form.title,
         "short_title": form.short_title,
         "version": str(form.version),
+        "order": "" if form.order is None else str(form.order),
+        "reference_prefix": form.reference_prefix,
         "default_language": DEFAULT_LANGUAGE,
         "namespaces": NAMESPACES,
     }

@@ -11,6 +11,7 @@ from flask import Flask
 from service.access import directory, issue_link, link_url
 from service.backup_cli import backup, restore
 from service.cli_app import command_app
+from service.consultations.cli import notify
 from service.db import get_db
 from service.db_cli import db_group
 from service.errors import StartupError
@@ -111,6 +112,7 @@ cli.add_command(sync)
 cli.add_command(forms_group)
 cli.add_command(db_group)
 cli.add_command(mail_group)
+cli.add_command(notify)
 cli.add_command(personal_data_group)
 cli.add_command(backup)
 cli.add_command(restore)

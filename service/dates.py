@@ -7,9 +7,10 @@ the page's language; the CLI and the sync worker print Swedish.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from forms.clock import STOCKHOLM as STOCKHOLM  # the one place of the time zone
+from forms.clock import in_stockholm
+
 MONTHS = {
     "sv": (
         *("januari", "februari", "mars", "april", "maj", "juni"),
@@ -32,7 +33,7 @@ def local_datetime(value: dt.datetime | None, language: str = "sv") -> str:
     """'27 november 2026 kl. 14:05' in Swedish time, from naive UTC."""
     if value is None:
         return ""
-    local = value.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM)
+    local = in_stockholm(value)
     at = AT.get(language, AT["sv"])
     return f"{local.day} {month_name(local.month, language)} {local.year} {at} {local:%H:%M}"
 

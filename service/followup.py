@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from exports.filters import ExportFilter, stage_of
 from forms import Catalogue, Form
-from service import export_query
-from service.models import Response
+from service import records
+from service.models import Consultation, ConsultationInvite, Response
+from service.models import Plan as PlanRow
 from service.organisations import Directory, Organisation
 
 
@@ -43,7 +44,7 @@ def plans(db: Session, catalogue: Catalogue, selection: ExportFilter) -> list[Pl
             continue
         stages = stage_choices(form)
         order = list(stages)
-        for record in export_query.records(db, selection, form.id):
+        for record in records.stream(db, selection, form.id):
             stage = stage_of(record)
             metadata = (record.data or {}).get("metadata") or {}
             result.append(
@@ -140,3 +141,80 @@ def matrix(orgs: Directory, forms: Sequence[Form], found: Iterable[Plan]) -> Mat
     return Matrix(
         list(forms), [(org, [cells[(org.slug, form.id)] for form in forms]) for org in orgs]
     )
+
+
+# Samråd: open requests and replies that are late, as they stand today (not filtered).
+
+
+@dataclass(frozen=True)
+class LateReply:
+    """An organisation asked that has not answered by the reply-by date."""
+
+    consultee: str  # slug
+    org: str  # the asking organisation (slug)
+    plan_id: str
+    reference: str
+    plan_name: str
+    reply_by: dt.date
+    days_late: int
+
+
+@dataclass(frozen=True)
+class ConsultationCounts:
+    org: Organisation
+    open_requests: int  # open requests this organisation made
+    waiting: int  # open requests it is asked in and has not answered
+    late: int  # of those, past the reply-by date
+
+
+@dataclass
+class ConsultationStanding:
+    counts: list[ConsultationCounts]  # organisations with anything open, in file order
+    late: list[LateReply]  # the longest overdue first
+
+    @property
+    def open_requests(self) -> int:
+        return sum(c.open_requests for c in self.counts)
+
+
+def consultation_standing(db: Session, orgs: Directory, today: dt.date) -> ConsultationStanding:
+    """Open requests (neither withdrawn nor closed) and who is late with a reply, today."""
+    is_open = (Consultation.withdrawn_at.is_(None), Consultation.closed_at.is_(None))
+    asking = dict(
+        db.execute(
+            select(Consultation.org, func.count()).where(*is_open).group_by(Consultation.org)
+        ).all()
+    )
+    unanswered = db.execute(
+        select(ConsultationInvite.org, Consultation, PlanRow)
+        .join(Consultation, Consultation.id == ConsultationInvite.consultation_id)
+        .join(PlanRow, PlanRow.id == Consultation.plan_id)
+        .where(*is_open, ConsultationInvite.answered_at.is_(None))
+        .order_by(Consultation.reply_by, PlanRow.reference)
+    ).all()
+    waiting: dict[str, int] = {}
+    late_count: dict[str, int] = {}
+    late: list[LateReply] = []
+    for consultee, consultation, plan in unanswered:
+        waiting[consultee] = waiting.get(consultee, 0) + 1
+        if consultation.reply_by < today:
+            late_count[consultee] = late_count.get(consultee, 0) + 1
+            late.append(
+                LateReply(
+                    consultee,
+                    consultation.org,
+                    plan.id,
+                    plan.reference,
+                    plan.name,
+                    consultation.reply_by,
+                    (today - consultation.reply_by).days,
+                )
+            )
+    counts = [
+        ConsultationCounts(
+            org, asking.get(org.slug, 0), waiting.get(org.slug, 0), late_count.get(org.slug, 0)
+        )
+        for org in orgs
+        if asking.get(org.slug) or waiting.get(org.slug)
+    ]
+    return ConsultationStanding(counts, sorted(late, key=lambda r: (-r.days_late, r.reference)))

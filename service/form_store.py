@@ -21,13 +21,12 @@ from sqlalchemy.orm import Session
 
 from forms import Catalogue, Form
 from forms.diff import FormDiff, carry_over, diff, name_conflicts
+from forms.text import LINE_CONTROL_CHARS
 from forms.xlsform import XLSFormError, read_xlsform
 from forms.xlsform_writer import write_xlsform
 from service.models import PendingUpload, PublishedForm, Response, utcnow
 
 log = logging.getLogger(__name__)
-
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # An upload not published within this time is forgotten.
@@ -78,7 +77,7 @@ class Candidate:
 def clean_filename(name: str) -> str:
     """An uploaded file's name as shown and stored: no control characters (PostgreSQL
     refuses NUL in text), no folders, at most 255 characters."""
-    name = CONTROL_CHARS.sub("", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = LINE_CONTROL_CHARS.sub("", name).replace("\\", "/").rsplit("/", 1)[-1]
     return name.strip()[:255]
 
 
@@ -97,7 +96,7 @@ def published_forms(db: Session) -> list[Form]:
         except XLSFormError as exc:
             log.error("published %s version %s cannot be read: %s", row.form_id, row.version, exc)
             continue
-        forms.append(dataclasses.replace(form, version=row.version, _items={}, _fields={}))
+        forms.append(dataclasses.replace(form, version=row.version))
     return forms
 
 
@@ -121,7 +120,7 @@ def check(catalogue: Catalogue, data: bytes, filename: str = "") -> Candidate:
     if problems:
         raise PublishError(problems)
     numbered = dataclasses.replace(
-        form, version=current.version + 1, source=clean_filename(filename), _items={}, _fields={}
+        form, version=current.version + 1, source=clean_filename(filename)
     )
     if dataclasses.replace(numbered, version=current.version, source=current.source) == current:
         raise Unchanged(

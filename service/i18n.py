@@ -25,6 +25,9 @@ from flask_babel import Babel, get_locale, gettext
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from forms.clock import STOCKHOLM
+from forms.text import LINE_CONTROL_CHARS
+
 bp = Blueprint("language", __name__)
 
 DEFAULT = "sv"
@@ -94,7 +97,7 @@ def local_path(target: str) -> str:
         not target.startswith("/")
         or target.startswith("//")
         or "\\" in target
-        or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)
+        or LINE_CONTROL_CHARS.search(target)
         or len(target) > 2000
     ):
         return "/"
@@ -113,7 +116,7 @@ def switch_url(back_to: str | None = None) -> str:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Stockholm")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", STOCKHOLM.key)
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     app.add_template_global(t)

@@ -19,7 +19,7 @@ import click
 from sqlalchemy import CursorResult, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from forms import Catalogue, Form
+from forms import Catalogue, Form, Status
 from forms.model import Field
 from service.catalogue import catalogue_for
 from service.cli_app import command_runtime
@@ -121,7 +121,7 @@ def purge(db: Session, catalogue: Catalogue, cutoff: dt.datetime) -> tuple[list[
                 .values(data=_without(revision.data, ids), submitted_by=None)
             )
         # The mirror row is rewritten without them (the author is never in a mirror).
-        if response.status == "submitted" and ids - {AUTHOR}:
+        if response.status == Status.SUBMITTED and ids - {AUTHOR}:
             db.add(
                 OutboxEntry(
                     target=response.org, response_id=response.id, revision=response.revision

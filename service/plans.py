@@ -7,25 +7,34 @@ A plan is what people work on; each stage (samråd, granskning, …) is one resp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from flask import has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from forms import Form, Submission
+from forms import Catalogue, Form, Status, Submission, load_catalogue
 from forms.diff import carry_over
 from forms.stages import STAGE_FIELD, stage_position
+from service.catalogue import current_catalogue
 from service.models import Plan, PlanNumber, Response, Revision, utcnow
-
-# The short part of a reference number per checklist: DP-2026-0007.
-PREFIXES = {"detaljplan": "DP", "oversiktsplan": "OP", "trafikforsorjningsprogram": "TFP"}
 
 
 def prefix(form_id: str) -> str:
-    return PREFIXES.get(form_id) or "".join(c for c in form_id.upper() if c.isalnum())[:3] or "PL"
+    """The short part of the checklist's reference numbers (DP in DP-2026-0007), as its
+    definition states it: the checklists in force in the app, else the shipped ones (a
+    bare session, as scripts and some tests use)."""
+    definitions = current_catalogue() if has_app_context() else _shipped()
+    return definitions.reference_prefix(form_id)
+
+
+@functools.cache
+def _shipped() -> Catalogue:
+    return load_catalogue()
 
 
 def _next_number(db: Session, org: str, series: str) -> int:
@@ -94,7 +103,7 @@ def stage_code(data: dict[str, Any] | None) -> str | None:
 
 def draft_of(plan: Plan) -> Response | None:
     """The plan's stage that has never been submitted, if any (there is at most one to start)."""
-    return next((r for r in plan.stages if r.status == "draft"), None)
+    return next((r for r in plan.stages if r.status == Status.DRAFT), None)
 
 
 def revisions(plan: Plan) -> list[Revision]:
@@ -126,7 +135,7 @@ def start_stage(
         org=plan.org,
         form_id=form.id,
         form_version=form.version,
-        status="draft",
+        status=Status.DRAFT,
         revision=0,
         unsubmitted_changes=False,
         data=Submission.from_dict(data).to_dict(),
@@ -172,7 +181,7 @@ def timeline(plan: Plan, form: Form) -> list[TimelineEntry]:
         for rev in revisions(plan)
     ]
     for response in plan.stages:
-        if response.status == "draft" or response.unsubmitted_changes:
+        if response.status == Status.DRAFT or response.unsubmitted_changes:
             entries.append(
                 TimelineEntry(
                     response,
@@ -233,7 +242,7 @@ def drafts_for_org(db: Session, org: str, limit: int = 20) -> list[Response]:
     return list(
         db.scalars(
             select(Response)
-            .where(Response.org == org, Response.status == "draft")
+            .where(Response.org == org, Response.status == Status.DRAFT)
             .order_by(Response.updated_at.desc())
             .limit(limit)
             .options(selectinload(Response.plan))

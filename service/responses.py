@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forms import Form, Submission
+from forms import Form, Status, Submission
 from service import plans, sync
 from service.models import Response, Revision, utcnow
 
@@ -40,7 +40,7 @@ def create(db: Session, org: str, form: Form) -> Response:
         org=org,
         form_id=form.id,
         form_version=form.version,
-        status="draft",
+        status=Status.DRAFT,
         revision=0,
         unsubmitted_changes=False,
         data={},
@@ -61,7 +61,7 @@ def save_draft(
     """Save the working copy; `section` is the part whose own save button was used."""
     response.data = submission.to_dict()
     response.updated_at = utcnow()
-    response.unsubmitted_changes = response.status == "submitted"
+    response.unsubmitted_changes = response.status == Status.SUBMITTED
     plans.touch(db, response, by)
     if section:
         plans.looked_at(response, section)
@@ -84,7 +84,7 @@ def submit(
     """
     now = utcnow()
     response.data = submission.to_dict()
-    response.status = "submitted"
+    response.status = Status.SUBMITTED
     response.revision += 1
     response.updated_at = now
     response.submitted_at = now

@@ -23,7 +23,7 @@ from service.models import MailMessage
 from service.sync.outbox import _claim_is_dead as claim_is_dead
 
 LEASE = dt.timedelta(minutes=5)
-MAX_BACKOFF = dt.timedelta(minutes=30)
+MAIL_RETRY_MAX_WAIT = dt.timedelta(minutes=30)  # between two tries of one message
 BATCH = 50
 
 
@@ -113,7 +113,7 @@ def mark_retry(db: Session, message: MailMessage, now: dt.datetime, reason: str)
     """Refused for now: try again after a pause that grows with each refusal."""
     message.attempts += 1
     delay = dt.timedelta(seconds=30 * 2 ** min(message.attempts - 1, 12))
-    message.next_attempt_at = now + min(delay, MAX_BACKOFF)
+    message.next_attempt_at = now + min(delay, MAIL_RETRY_MAX_WAIT)
     message.last_error = reason
     message.claimed_by = message.claimed_until = None
     db.commit()

@@ -1,15 +1,10 @@
-"""The declarative base of every table, and the one clock they are stamped with."""
+"""The declarative base of every table; rows are stamped with `forms.clock.utcnow`."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy.orm import DeclarativeBase
 
-
-def utcnow() -> dt.datetime:
-    """Naive UTC: stored the same way on SQLite and PostgreSQL."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+from forms.clock import utcnow as utcnow  # one clock for the whole service (naive UTC)
 
 
 class Base(DeclarativeBase):

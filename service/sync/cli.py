@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from service import logs
-from service.cli_app import command_runtime
+from service.cli_app import command_app, command_runtime
+from service.consultations.cli import Reminders
 from service.dates import local_datetime
 from service.mail.sender import send_pending
 from service.runtime import Runtime
@@ -94,10 +95,21 @@ def sync(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Synken körs (var {interval:g}:e sekund); avsluta med Ctrl+C.")
+    # Samråd reminders, every few minutes: their mails are rendered from the web's
+    # templates, so only they bring the web app (made on first use); the sheets do not.
+    reminders = Reminders(command_app)
+
+    def beside() -> None:
+        try:
+            reminders()
+        except Exception:  # a failing reminder pass must not hold up the mail
+            log.exception("samråd reminders failed")
+        send_pending(runtime, batches=1)  # the mail outbox, a batch per pass
+
     worker.watch(
         interval,
         lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
-        also=lambda: send_pending(runtime, batches=1),  # the mail outbox, a batch per pass
+        also=beside,
     )
 
 

@@ -2,7 +2,8 @@
 
 Nothing else imports gspread. The policy, rather than gspread's BackOffHTTPClient:
 - a timeout on every request;
-- at most ATTEMPTS tries, exponential backoff with full jitter, `Retry-After` honoured;
+- at most ATTEMPTS tries, exponential backoff with equal jitter (half of each wait fixed,
+  half random), `Retry-After` honoured;
 - 429 (quota) waits longer than 5xx and holds every later request too;
 - a request Google may already have applied is retried only when repeating it is
   harmless (reads, `values:batchUpdate` with explicit ranges); a structural
@@ -33,9 +34,9 @@ __all__ = ["APIError", "Pacer", "PolicyHTTPClient", "connect", "service_account_
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 SHEETS_URL = "https://sheets.googleapis.com"
 ATTEMPTS = 5
-BACKOFF_5XX = 1.0  # seconds, doubled per attempt
-BACKOFF_429 = 10.0  # quota is counted per minute: waiting a moment is not enough
-MAX_BACKOFF = 64.0
+BACKOFF_5XX_SECONDS = 1.0  # doubled per attempt
+BACKOFF_429_SECONDS = 10.0  # quota is counted per minute: waiting a moment is not enough
+MAX_BACKOFF_SECONDS = 64.0
 MAX_RETRY_AFTER = 120.0
 RETRY_STATUS = frozenset({500, 502, 503, 504})
 
@@ -133,7 +134,7 @@ class PolicyHTTPClient(HTTPClient):
                 # A connect timeout never reached Google; a reset or read timeout may have.
                 if last or not (safe or isinstance(exc, requests.ConnectTimeout)):
                     raise
-                self.sleep(self._backoff(BACKOFF_5XX, attempt))
+                self.sleep(self._backoff(BACKOFF_5XX_SECONDS, attempt))
                 continue
             if response.ok:
                 return response
@@ -142,15 +143,18 @@ class PolicyHTTPClient(HTTPClient):
                 raise APIError(response)
             wait = retry_after(response)
             if status == 429:
-                wait = wait if wait is not None else self._backoff(BACKOFF_429, attempt)
+                wait = wait if wait is not None else self._backoff(BACKOFF_429_SECONDS, attempt)
                 self.pacer.hold(wait)
             else:
-                self.sleep(wait if wait is not None else self._backoff(BACKOFF_5XX, attempt))
+                self.sleep(
+                    wait if wait is not None else self._backoff(BACKOFF_5XX_SECONDS, attempt)
+                )
         raise AssertionError("unreachable")
 
     def _backoff(self, base: float, attempt: int) -> float:
-        """Full jitter: anywhere up to the exponential bound, so workers spread out."""
-        bound = min(MAX_BACKOFF, base * 2 ** (attempt - 1))
+        """Equal jitter: half the exponential bound, plus up to the other half at random,
+        so workers spread out yet always wait a while."""
+        bound = min(MAX_BACKOFF_SECONDS, base * 2 ** (attempt - 1))
         return bound / 2 + self.jitter() * bound / 2
 
 

@@ -23,17 +23,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from exports.columns import Column, RowMaker
 from exports.guard import clean_text
 from exports.records import ResponseRecord
+from forms.clock import local as local_time
 
 KEY_ROW = 0
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
 BINDING_PREFIX = "form:"
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True)
@@ -96,11 +95,6 @@ class SheetPlan:
     last_cell: tuple[int, int] = (0, 0)
     positions: dict[str, int] = field(default_factory=dict)  # column key -> 0-based column
     bound: bool = True  # False: the pass writes the binding cell (new or adopted sheet)
-
-
-def local_time(value: dt.datetime) -> dt.datetime:
-    """Naive UTC as stored, to naive Swedish time as people read it."""
-    return value.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM).replace(tzinfo=None)
 
 
 def row_update(maker: RowMaker, record: ResponseRecord, limit: int, as_text: bool) -> RowUpdate:

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from forms import Status
 from service.models import OutboxEntry, Response, SyncTarget
 
 DEFAULT_LEASE = dt.timedelta(minutes=10)
@@ -24,14 +25,14 @@ DEFAULT_LEASE = dt.timedelta(minutes=10)
 
 def enqueue(db: Session, response: Response) -> None:
     """Mirror the response's current revision; call before the response's commit."""
-    if response.status != "submitted":
+    if response.status != Status.SUBMITTED:
         return  # drafts are not mirrored: the sheet shows submitted revisions only
     db.add(OutboxEntry(target=response.org, response=response, revision=response.revision))
 
 
 def enqueue_all(db: Session, target: str | None = None) -> int:
     """Queue every submitted response again (a deleted or new sheet is rebuilt); commits."""
-    query = select(Response).where(Response.status == "submitted")
+    query = select(Response).where(Response.status == Status.SUBMITTED)
     if target:
         query = query.where(Response.org == target)
     count = 0

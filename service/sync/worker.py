@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # A parked target is tried again by the watcher this often (a manual `sync` tries at once).
 PARK_RETRY = dt.timedelta(minutes=15)
-MAX_BACKOFF = dt.timedelta(minutes=5)
+SHEET_RETRY_MAX_WAIT = dt.timedelta(minutes=5)  # between two passes at a failing sheet
 # How often a watching worker records that it is alive (well within SYNC_STALE_SECONDS).
 HEARTBEAT_EVERY = dt.timedelta(seconds=30)
 
@@ -201,7 +201,9 @@ class Worker:
             state.parked_reason, state.parked_at = str(exc), now
             outcome = "parked"
         else:
-            delay = min(dt.timedelta(seconds=5 * 2 ** min(state.failures - 1, 10)), MAX_BACKOFF)
+            delay = min(
+                dt.timedelta(seconds=5 * 2 ** min(state.failures - 1, 10)), SHEET_RETRY_MAX_WAIT
+            )
             state.next_attempt_at = now + delay
             outcome = "failed"
         outbox.release(state, self.owner)

@@ -12,6 +12,8 @@ from service.views import (
     admin,
     author,
     autosave,
+    consultations,
+    consultee,
     downloads,
     fill,
     form_admin,
@@ -49,10 +51,24 @@ def _security_headers(response: FlaskResponse) -> FlaskResponse:
 
 # Imported for their routes on the fill blueprint.
 _FILL_ROUTES = (autosave, review)
+# Imported for its routes on the consultations blueprint.
+_CONSULTEE_ROUTES = consultee
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, about, access, home, fill, admin, downloads, form_admin, plans, pdf):
+    for module in (
+        public,
+        about,
+        access,
+        home,
+        fill,
+        admin,
+        downloads,
+        form_admin,
+        plans,
+        pdf,
+        consultations,
+    ):
         app.register_blueprint(module.bp)
     # The checklist form checks its CSRF token itself, to keep what was typed on a stale page.
     # The autosave endpoints check it too, to answer in JSON rather than with a page.

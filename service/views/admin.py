@@ -16,6 +16,7 @@ from exports.filters import ExportFilter, FilterError, year_period
 from service import followup
 from service.access import admin_required, directory
 from service.catalogue import current_catalogue
+from service.consultations.notices import swedish_today
 from service.db import get_db
 from service.errors import fail
 from service.runtime import current_runtime
@@ -95,6 +96,7 @@ def overview() -> tuple[str, int]:
         download_url=url_for("downloads.regional_xlsx", **filters.download_args()),  # type: ignore[arg-type]
         more_url=url_for("downloads.regional", **filters.download_args()),  # type: ignore[arg-type]
         sync_status=target_status(current_runtime(), db),
+        consultations=followup.consultation_standing(db, directory(), swedish_today()),
     ), (400 if error else 200)
 
 

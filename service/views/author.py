@@ -6,20 +6,19 @@ spreadsheet.
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, request, session
+
+from forms.text import LINE_CONTROL_CHARS
 
 FIELD = "by"
 SESSION_KEY = "author"
 MAX_LENGTH = 200
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def posted_author() -> tuple[str | None, str | None]:
     """(name or role, error): what the form posted, cleaned; remembered when it is fine."""
     raw = request.form.get(FIELD, "")
-    value = " ".join(CONTROL_CHARS.sub(" ", raw).split())
+    value = " ".join(LINE_CONTROL_CHARS.sub(" ", raw).split())
     if len(value) > MAX_LENGTH:
         return (
             value,

@@ -19,12 +19,21 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from forms import Catalogue, Form, InvalidSubmission, Submission, parse_fields, validate
+from forms import (
+    Catalogue,
+    Form,
+    InvalidSubmission,
+    Status,
+    Submission,
+    parse_fields,
+    validate,
+)
 from forms.diff import carry_over
 from forms.progress import DETAILS_ID, State, changed_part, progress
 from service import form_store, responses
 from service.access import current_org, org_required, signin_needed
 from service.catalogue import current_catalogue
+from service.consultations.queries import open_actions
 from service.db import get_db
 from service.errors import fail
 from service.i18n import N_
@@ -116,6 +125,8 @@ def render_form(
         unsaved=status != 200,
         paused=warning is CONFLICT,
         autosave_url=autosave_url(form),
+        # Samråd: what consultees asked to be fixed and is not handled yet, at its question.
+        raised=open_actions(get_db(), response) if response is not None else {},
         **newer_version(form, response),
     )
     return page, status
@@ -145,17 +156,19 @@ def group_errors(form: Form, errors: dict[str, str]) -> list[tuple[str, list[tup
     return [(title, shown) for title, shown in found if shown]
 
 
+# The shipped definitions' headings of their details part, kept in the English catalogue.
+DETAILS_TITLES = (N_("Uppgifter om planen"), N_("Uppgifter om programmet"))
+
+
 def details_title(form: Form) -> str:
-    """The heading of the plan's details part (a programme has no plan)."""
-    if form.id == "trafikforsorjningsprogram":
-        return gettext("Uppgifter om programmet")
-    return gettext("Uppgifter om planen")
+    """The heading of the details part, as the definition names it, in the page's language."""
+    return gettext(form.details_title)
 
 
 def newer_version(form: Form, response: Response | None) -> dict[str, object]:
     """For a draft on an older version: the newest version and what moving would drop."""
     latest = catalogue().latest(form.id)
-    if response is None or response.status != "draft" or latest.version <= form.version:
+    if response is None or response.status != Status.DRAFT or latest.version <= form.version:
         return {"newer": None, "newer_dropped": []}
     return {"newer": latest, "newer_dropped": carry_over(form, latest, response.data or {})[1]}
 
@@ -275,7 +288,7 @@ def move(response_id: str) -> WerkzeugResponse:
     """Move a draft onto the newest version of its checklist, answers following by name."""
     response = owned_response(response_id)
     old, new = form_for(response), catalogue().latest(response.form_id)
-    if response.status == "draft" and new.version > old.version:
+    if response.status == Status.DRAFT and new.version > old.version:
         if request.form.get("lock_version") != str(response.lock_version):
             flash(
                 "Utkastet har sparats från ett annat fönster sedan du öppnade sidan och har "

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
 from forms import Submission
+from forms.clock import in_stockholm
 from forms.stages import stage_label
 from service import plans
 from service.access import current_org, org_required
 from service.catalogue import current_catalogue
-from service.dates import STOCKHOLM
+from service.consultations import queries as consultation_queries
 from service.db import get_db
 
 bp = Blueprint("home", __name__)
@@ -34,6 +34,14 @@ def _row(plan: Any) -> dict[str, Any]:
     }
 
 
+def _stage_of(row: consultation_queries.Assignment) -> str:
+    """The stage a request shares, as its checklist names it."""
+    catalogue = current_catalogue()
+    if row.plan.form_id not in catalogue:
+        return ""
+    return stage_label(catalogue.latest(row.plan.form_id), plans.stage_code(row.revision.data))
+
+
 @bp.route("/hem")
 @org_required
 def index() -> str:
@@ -45,7 +53,7 @@ def index() -> str:
     rows = [_row(plan) for plan in page.plans]
 
     def year(row: dict[str, Any]) -> int:
-        return int(row["plan"].updated_at.replace(tzinfo=dt.UTC).astimezone(STOCKHOLM).year)
+        return in_stockholm(row["plan"].updated_at).year
 
     years = [(y, list(group)) for y, group in itertools.groupby(rows, key=year)]
     drafts = []
@@ -61,6 +69,7 @@ def index() -> str:
         )
     return render_template(
         "home/index.html",
+        to_answer=[(row, _stage_of(row)) for row in consultation_queries.to_answer(db, org.slug)],
         org=org,
         forms=catalogue.current(),
         drafts=drafts,

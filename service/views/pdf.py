@@ -13,6 +13,7 @@ from forms.stages import stage_label
 from service import plans, responses
 from service.access import signin_needed
 from service.catalogue import current_catalogue
+from service.consultations.records import Appendix, appendix
 from service.db import get_db
 from service.errors import fail
 from service.models import Plan, Revision
@@ -50,8 +51,11 @@ def _send(html: str, filename: str) -> Response:
     return response
 
 
-def revision_pdf(plan: Plan, form: Form, revision: Revision) -> str:
-    """The HTML of one submitted revision's document (Swedish, as filed in the diarium)."""
+def revision_pdf(
+    plan: Plan, form: Form, revision: Revision, consultations: Appendix | None = None
+) -> str:
+    """The HTML of one submitted revision's document (Swedish, as filed in the diarium);
+    `consultations`, the revision's samråd, make an appendix when there are any."""
     with force_locale("sv"):
         return render_template(
             "plans/pdf.html",
@@ -62,6 +66,7 @@ def revision_pdf(plan: Plan, form: Form, revision: Revision) -> str:
             revision=revision,
             sub=Submission.from_dict(revision.data),
             history=history(plan, form),
+            consultations=consultations,
         )
 
 
@@ -76,6 +81,7 @@ def blank_pdf(form: Form) -> str:
             revision=None,
             sub=Submission(),
             history=[],
+            consultations=None,
         )
 
 
@@ -94,7 +100,10 @@ def revision(response_id: str, number: int) -> Response | tuple[str, int]:
     plan = plans.plan_of(db, response)
     db.commit()  # a response from outside the service may just have got its plan
     stage = plans.stage_code(found.data) or "skede"
-    return _send(revision_pdf(plan, form, found), f"{plan.reference}-{stage}-version-{number}.pdf")
+    consulted = appendix(db, response.id, found.number, form)
+    return _send(
+        revision_pdf(plan, form, found, consulted), f"{plan.reference}-{stage}-version-{number}.pdf"
+    )
 
 
 @bp.route("/checklista/<form_id>/tom.pdf")

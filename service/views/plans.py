@@ -23,6 +23,7 @@ from forms.stages import next_stage, stage_label, stages
 from service import plans
 from service.access import directory, org_required, signin_needed
 from service.catalogue import current_catalogue
+from service.consultations import queries as consultation_queries
 from service.db import get_db
 from service.errors import fail
 from service.models import Plan, Response, Revision
@@ -104,7 +105,25 @@ def show(plan_id: str) -> str | tuple[str, int]:
         suggested=next_stage(latest_form, plans.furthest_stage(plan, latest_form)),
         stage_label=lambda code: stage_label(latest_form, code),
         **comparison(plan, submitted),
+        **consultation_context(plan, latest_form),
     )
+
+
+def consultation_context(plan: Plan, form: Form) -> dict[str, object]:
+    """Samråd on the plan page: its requests, and the stages one can be made on (each
+    stage's latest submitted revision). Only the plan's own organisation sees them."""
+    if g.org is None:
+        return {"consultations": [], "consultation_labels": {}, "askable": []}
+    found = consultation_queries.for_plan(get_db(), plan)
+    latest = {r.id: r.revisions[-1] for r in plan.stages if r.revisions}
+    labels = {
+        c.consultation.id: revision_label(form, rev)
+        for c in found
+        for rev in c.response.revisions
+        if rev.number == c.consultation.revision
+    }
+    askable = [(response_id, revision_label(form, rev)) for response_id, rev in latest.items()]
+    return {"consultations": found, "consultation_labels": labels, "askable": askable}
 
 
 def comparison(plan: Plan, submitted: list[Revision]) -> dict[str, object]:

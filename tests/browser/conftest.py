@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from service.organisations import DEFAULT_FILE, load_directory
-from tests.live import BIN, TEST_SECRET_KEY, free_port, service_env, stop, wait_until_up
+from support.live import BIN, TEST_SECRET_KEY, free_port, service_env, stop, wait_until_up
 
 CHROMIUM = Path("/usr/bin/chromium")
 # A test tool's own browser download does not work here: always Debian's Chromium.

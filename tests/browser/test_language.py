@@ -11,10 +11,10 @@ import time
 from typing import Any
 
 from forms import Form
+from support.answers import complete_answers
 from tests.browser.audit import audit, fill_quickly
 from tests.browser.conftest import ADMIN
 from tests.browser.keys import activate
-from tests.conftest import complete_answers
 
 ORG = "ronneby"
 

@@ -17,9 +17,9 @@ import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from support.live import TEST_SECRET_KEY, free_port
 from tests.container.podman import MODE, Container, podman, timed
 from tests.container.test_image import cells, submit_as, wait_for
-from tests.live import TEST_SECRET_KEY, free_port
 
 COMPOSE = Path(__file__).resolve().parents[2] / "compose.yaml"
 VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}")

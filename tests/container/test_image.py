@@ -22,9 +22,9 @@ import requests
 from openpyxl import load_workbook
 
 from forms import load_catalogue
-from tests.conftest import complete_answers
+from support.answers import complete_answers
+from support.live import Planner, free_port
 from tests.container.podman import MODE, Container, podman, timed
-from tests.live import Planner, free_port
 
 pytestmark = pytest.mark.skipif(not MODE, reason="make container-test runs it")
 

@@ -110,3 +110,39 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.write_bytes("title: Översikt".encode("latin-1"))
     with pytest.raises(DefinitionError, match=r"latin1\.yaml: filen kan inte läsas"):
         load_form(path)
+
+
+def test_presentation_keys_default_for_an_older_definition(tmp_path: Path) -> None:
+    form = parse_form(VALID, "prov.yaml")
+    assert (form.details_title, form.order, form.reference_prefix) == (
+        "Uppgifter om planen",
+        None,
+        "",
+    )
+    (tmp_path / "prov.yaml").write_text(VALID, encoding="utf-8")
+    assert load_catalogue(tmp_path).reference_prefix("prov") == "PRO"
+
+
+def test_presentation_keys_are_read_and_checked() -> None:
+    stated = broken(
+        "version: 1\n",
+        "version: 1\norder: 4\nreference_prefix: PR2\ndetails_title: Uppgifter om provet\n",
+    )
+    form = parse_form(stated, "prov.yaml")
+    assert (form.details_title, form.order, form.reference_prefix) == (
+        "Uppgifter om provet",
+        4,
+        "PR2",
+    )
+    assert "'order' ska vara ett heltal" in error_for(
+        broken("version: 1\n", "version: 1\norder: tre\n")
+    )
+    message = error_for(broken("version: 1\n", "version: 1\nreference_prefix: dp-x\n"))
+    assert "'reference_prefix' ska vara 1–10 versaler" in message
+
+
+def test_catalogue_follows_each_definitions_order(tmp_path: Path) -> None:
+    for name, order in (("ccc", "order: 1\n"), ("aaa", ""), ("bbb", "order: 2\n"), ("abc", "")):
+        text = VALID.replace("id: prov\n", f"id: {name}\n{order}").replace("prov_", f"{name}_")
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    assert [f.id for f in load_catalogue(tmp_path).current()] == ["ccc", "bbb", "aaa", "abc"]

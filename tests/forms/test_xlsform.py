@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from forms import Catalogue, Form, Submission, load_catalogue, parse_fields, validate
 from forms.xlsform import read_xlsform
 from forms.xlsform_writer import write_xlsform
-from tests.forms.xlsform_helpers import SCALE, workbook
+from tests.forms.xlsform_helpers import SCALE, SURVEY, workbook
 
 CATALOGUE = load_catalogue()
 
@@ -50,7 +50,7 @@ def test_written_workbook_reads_like_xlsform_in_excel() -> None:
 def test_a_label_that_looks_like_a_formula_stays_text() -> None:
     form = CATALOGUE.latest("detaljplan")
     section = dataclasses.replace(form.sections[0], title="=HYPERLINK(1)")
-    changed = dataclasses.replace(form, sections=(section, *form.sections[1:]), _items={})
+    changed = dataclasses.replace(form, sections=(section, *form.sections[1:]))
     book = load_workbook(io.BytesIO(write_xlsform(changed)))
     titles = [c.value for c in book["survey"]["C"]]
     assert "=HYPERLINK(1)" in titles
@@ -191,3 +191,11 @@ def test_an_imported_form_fits_in_a_catalogue_with_the_shipped_ones() -> None:
     )
     catalogue = Catalogue([*CATALOGUE.versions("detaljplan"), form])
     assert catalogue.latest("detaljplan").version == 2
+
+
+def test_a_workbook_without_the_presentation_settings_reads_with_defaults() -> None:
+    survey = [list(row) for row in SURVEY]
+    survey[0][2] = "Uppgifter om programmet"
+    form = read_xlsform(workbook(survey))
+    assert form.details_title == "Uppgifter om programmet"  # the group's label
+    assert (form.order, form.reference_prefix) == (None, "")

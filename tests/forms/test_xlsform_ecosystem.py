@@ -20,7 +20,7 @@ CATALOGUE = load_catalogue()
 XFORMS = "{http://www.w3.org/2002/xforms}"
 
 
-@pytest.mark.parametrize("form_id", ["oversiktsplan", "detaljplan", "trafikforsorjningsprogram"])
+@pytest.mark.parametrize("form_id", [f.id for f in CATALOGUE.current()])
 def test_exported_checklists_convert_with_pyxform_into_a_well_formed_xform(
     tmp_path: Path, form_id: str
 ) -> None:

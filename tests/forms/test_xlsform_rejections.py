@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from forms.xlsform import XLSFormError, read_xlsform
-from tests.forms.xlsform_helpers import SCALE, SURVEY, SURVEY_HEADER, replace_row, workbook
+from tests.forms.xlsform_helpers import (
+    SCALE,
+    SETTINGS,
+    SETTINGS_HEADER,
+    SURVEY,
+    SURVEY_HEADER,
+    replace_row,
+    workbook,
+)
 
 
 def problems(data: bytes) -> list[str]:
@@ -165,3 +173,13 @@ def test_repeats_and_sheets_we_do_not_use_are_refused() -> None:
     assert problems(data)[-1] == (
         "Bladet external_choices: bladet stöds inte av tjänsten; ta bort det."
     )
+
+
+def test_order_and_reference_prefix_are_checked() -> None:
+    header = [*SETTINGS_HEADER, "order", "reference_prefix"]
+    settings = [[*SETTINGS[0], "först", "dp"]]
+    assert problems(workbook(settings=settings, settings_header=header)) == [
+        "Bladet settings, rad 2, kolumn D (order): order 'först' ska vara ett heltal eller tom.",
+        "Bladet settings, rad 2, kolumn E (reference_prefix): reference_prefix 'dp' ska vara "
+        "1–10 versaler A–Z eller siffror och börja med en bokstav.",
+    ]

@@ -89,4 +89,4 @@ def revised(form: Form, version: int) -> Form:
     items.append(Item("dp_laddning", "Finns laddplatser för elcyklar vid hållplatsen?", section.id))
     new_section = dataclasses.replace(section, items=tuple(items))
     sections = tuple(new_section if s.id == section.id else s for s in form.sections)
-    return dataclasses.replace(form, version=version, sections=sections, _items={}, _fields={})
+    return dataclasses.replace(form, version=version, sections=sections)

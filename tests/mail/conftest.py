@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from service import create_app
-from tests.live import free_port
+from support.live import free_port
 from tests.mail.smtp_server import PASSWORD, USER, Certificates, make_certificates
 
 MAIL_FROM = "checklistor@regionblekinge.example"

@@ -21,7 +21,7 @@ from service.mail.cli import mail_group
 from service.mail.sender import send_pending
 from service.models import MailMessage, utcnow
 from service.runtime import reconfigure, runtime_of
-from tests.live import BIN, TEST_SECRET_KEY, service_env, stop
+from support.live import BIN, TEST_SECRET_KEY, service_env, stop
 from tests.mail.conftest import MAIL_FROM, smtp_url
 from tests.mail.smtp_server import Certificates, smtp_server
 

@@ -16,7 +16,8 @@ from forms import Form
 from service.mail.sender import send_pending
 from service.models import MailMessage, Response
 from service.runtime import runtime_of
-from tests.conftest import Browser, complete_answers
+from support.answers import complete_answers
+from tests.conftest import Browser
 from tests.mail.conftest import MAIL_FROM
 from tests.mail.smtp_server import USER, Certificates, smtp_server
 

@@ -23,8 +23,8 @@ from service import create_app
 from service.db import get_db
 from service.models import Response, Revision, utcnow
 from service.runtime import runtime_of
-from tests.conftest import complete_answers
-from tests.live import TEST_SECRET_KEY, gunicorn, link_path, service_env
+from support.answers import complete_answers
+from support.live import TEST_SECRET_KEY, gunicorn, link_path, service_env
 
 RESPONSES = int(os.environ.get("CHECKLISTOR_TEST_EXPORT_SIZE", "100000"))
 ORGS = ["karlskrona", "ronneby", "olofstrom", "solvesborg", "karlshamn"]

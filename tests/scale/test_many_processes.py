@@ -23,9 +23,9 @@ from sqlalchemy import create_engine, func, select
 
 from forms import load_catalogue
 from service.models import OutboxEntry, Response
-from tests.conftest import complete_answers
-from tests.live import Planner, checklistor, gunicorn, service_env, stop, sync_worker
-from tests.sync.sheets_fake import FakeSheets
+from support.answers import complete_answers
+from support.live import Planner, checklistor, gunicorn, service_env, stop, sync_worker
+from support.sheets_fake import FakeSheets
 
 ORGS = ["karlskrona", "ronneby", "karlshamn", "solvesborg"]
 THREADS = 8

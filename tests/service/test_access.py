@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from service.db import get_db
 from service.models import AccessLink, Response
-from tests.conftest import complete_answers, link_token
-from tests.live import TEST_SECRET_KEY
+from support.answers import complete_answers
+from support.live import TEST_SECRET_KEY
+from tests.conftest import link_token
 
 OWN_ROUTES = [
     ("GET", "/svar/{id}"),

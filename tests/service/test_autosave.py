@@ -12,7 +12,7 @@ from flask import Flask
 
 import service
 from forms import Form
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 from tests.service.test_fill import revision_count, stored
 
 FORM_ID = "detaljplan"

@@ -17,7 +17,7 @@ from service import export_query
 from service.db import get_db
 from service.export_cli import export
 from service.models import Response, Revision
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 from tests.exports.helpers import has_formula
 
 ITEM = "dp_natpaverkan"
@@ -180,6 +180,7 @@ def test_admin_downloads_the_filtered_workbook(admin: Any, responses: dict[str, 
         "Karta Översiktsplan",
         "Översiktsplan",
         "Data",
+        "Samråd",
         "Frågor",
         "Om arbetsboken",
     ]
@@ -224,6 +225,7 @@ def test_organisation_downloads_only_its_own_responses(
         "Översiktsplan",
         "Detaljplan",
         "Trafikförsörjningsprogram",
+        "Samråd",
         "Om arbetsboken",
     ]
     rows = list(wb["Detaljplan"].iter_rows(min_row=2, values_only=True))

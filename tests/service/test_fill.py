@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from forms import Form
+from forms import Form, load_catalogue
 from service.db import get_db
 from service.models import Response, Revision
-from tests.conftest import CSRF_PATTERN, complete_answers, link_token
+from support.answers import complete_answers
+from tests.conftest import CSRF_PATTERN, link_token
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
@@ -28,7 +29,7 @@ def revision_count(app: Flask) -> int:
         return get_db().scalar(select(func.count()).select_from(Revision)) or 0
 
 
-@pytest.mark.parametrize("form_id", ["oversiktsplan", "detaljplan", "trafikforsorjningsprogram"])
+@pytest.mark.parametrize("form_id", [f.id for f in load_catalogue().current()])
 def test_each_checklist_renders_with_all_items(sign_in: Any, catalogue: Any, form_id: str) -> None:
     form: Form = catalogue.latest(form_id)
     page = sign_in().client.get(f"/checklista/{form_id}/ny").get_data(as_text=True)

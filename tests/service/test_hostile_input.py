@@ -18,7 +18,8 @@ from forms.xlsform_writer import write_xlsform
 from service.db import get_db
 from service.export_cli import export
 from service.models import PublishedForm, Response, Revision
-from tests.conftest import Browser, complete_answers
+from support.answers import complete_answers
+from tests.conftest import Browser
 
 HOSTILE = [
     "",
@@ -110,6 +111,10 @@ def test_every_get_route_answers_hostile_values_without_a_500(
         f"/svar/{response_id}",
         f"/svar/{response_id}/kvitto/1",
         "/hem/svar.xlsx",
+        f"/svar/{value}/be-om-synpunkter",
+        f"/svar/{response_id}/be-om-synpunkter",
+        f"/samrad/{value}",
+        f"/samrad/{value}/yttrande",
     ]
     admin_paths = [
         "/admin/",

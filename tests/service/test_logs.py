@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import service.access
 from service import logs
 from service.runtime import runtime_of
-from tests.live import BIN, free_port, link_path, service_env, stop, wait_until_up
+from support.live import BIN, free_port, link_path, service_env, stop, wait_until_up
 
 
 def serve(env: dict[str, str], log: Path) -> tuple[str, subprocess.Popen[bytes]]:

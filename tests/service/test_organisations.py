@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from forms import load_catalogue
 from service.errors import StartupError
 from service.organisations import DEFAULT_FILE, load_directory
 
-KNOWN = {"oversiktsplan", "detaljplan", "trafikforsorjningsprogram"}
+KNOWN = {form.id for form in load_catalogue().current()}
 
 
 def write(tmp_path: Path, body: str) -> Path:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.db import get_db
 from service.models import Response
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 
 FORM = "detaljplan"
 

@@ -21,7 +21,7 @@ from service.models import Plan, Response
 from service.runtime import runtime_of, settings_of
 from service.sync import registry
 from service.views.plans import plan_link
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 
 FORM = "detaljplan"
 

@@ -8,7 +8,7 @@ from flask import Flask
 
 from service.runtime import runtime_of
 from service.sync import registry
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 
 
 def test_the_receipt_offers_the_download_or_the_google_sheet(

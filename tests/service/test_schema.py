@@ -16,7 +16,7 @@ from service.cli import cli
 from service.errors import StartupError
 from service.models import Base
 from service.runtime import runtime_of, settings_of
-from tests.live import TEST_SECRET_KEY
+from support.live import TEST_SECRET_KEY
 
 
 def make(tmp_path: Path, url: str, **extra: object) -> object:

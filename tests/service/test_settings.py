@@ -13,7 +13,7 @@ from service import runtime
 from service.settings import PROCESS_VARIABLES, Settings, StartupError, variable_names
 from service.sync.cli import sync
 from service.sync.worker import Worker
-from tests.live import TEST_SECRET_KEY
+from support.live import TEST_SECRET_KEY
 
 README = Path(__file__).parents[2] / "README.md"
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli import cli
-from tests.live import TEST_SECRET_KEY
+from support.live import TEST_SECRET_KEY
 
 BROKEN = """\
 id: trasig

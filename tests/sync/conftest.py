@@ -12,8 +12,8 @@ from flask import Flask
 
 from service import create_app
 from service.sync.worker import Worker
+from support.sheets_fake import FakeSheets
 from tests.sync.helpers import worker
-from tests.sync.sheets_fake import FakeSheets
 
 KARLSKRONA, RONNEBY = "sheet-karlskrona", "sheet-ronneby"
 

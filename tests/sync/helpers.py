@@ -17,7 +17,7 @@ from service.catalogue import catalogue_for
 from service.models import Response
 from service.runtime import runtime_of
 from service.sync.worker import Worker
-from tests.conftest import complete_answers
+from support.answers import complete_answers
 
 
 def submit(

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 
 from service.runtime import reconfigure
 from service.sync.cli import sync
+from support.sheets_fake import FakeSheets
 from tests.sync.conftest import KARLSKRONA, google_worker
 from tests.sync.helpers import publish_short_title, submit, workbook_path, worker
-from tests.sync.sheets_fake import FakeSheets
 
 Tabs = dict[str, list[list[Any]]]
 

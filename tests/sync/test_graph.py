@@ -16,8 +16,8 @@ from service import create_app
 from service.models import OutboxEntry
 from service.runtime import runtime_of, settings_of
 from service.sync.cli import sync
-from tests.sync.graph_fake import FakeGraph, Workbook
-from tests.sync.graph_tls import self_signed
+from support.graph_fake import FakeGraph, Workbook
+from support.graph_tls import self_signed
 from tests.sync.helpers import later, submit, worker
 
 DRIVE = "b!Q2xvdWQtZHJpdmUtaWQtZm9yLWthcmxza3JvbmE"

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from service.models import OutboxEntry
 from service.runtime import runtime_of, settings_of
 from service.sync.google import Pacer
+from support.sheets_fake import FakeSheets
 from tests.sync.conftest import KARLSKRONA, RONNEBY, google_worker, rows
 from tests.sync.helpers import later, submit
-from tests.sync.sheets_fake import FakeSheets
 
 FORMULAS = ['=HYPERLINK("http://evil.example","klicka")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"]
 
@@ -60,6 +60,9 @@ def test_exactly_once_under_injected_faults(gapp: Flask, fake: FakeSheets) -> No
     fake.inject("slow", match="values:batchUpdate", delay=2.5)
     sleeps: list[float] = []
     google_worker(gapp, fake, sleeps).run_once()
+    # The slow write lands after the client gave up on it; it must land before the next
+    # revisions are written, or it would put revision 1 back (README: Google Sheets).
+    fake.wait_for_late_writes()
     submit(gapp, comment="Ändrad", response_id=ids[1])
     submit(gapp, comment="Ändrad", response_id=ids[4])
     fake.inject("reset", match="values:batchUpdate")

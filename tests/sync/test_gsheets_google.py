@@ -10,10 +10,10 @@ from flask import Flask
 
 from service.sync.mirror import local_time
 from service.sync.sinks.gsheets import EPOCH
-from tests.sync import sheets_fake
+from support import sheets_fake
+from support.sheets_fake import FakeSheets, google_error
 from tests.sync.conftest import KARLSKRONA, google_worker, rows
 from tests.sync.helpers import submit
-from tests.sync.sheets_fake import FakeSheets, google_error
 
 DISABLED = (
     "Google Sheets API has not been used in project 123456789 before or it is disabled. "

@@ -38,7 +38,7 @@ def pending(app: Flask) -> int:
 def test_submitting_through_the_web_queues_one_entry_and_a_draft_none(
     app: Flask, sign_in, catalogue
 ) -> None:
-    from tests.conftest import complete_answers
+    from support.answers import complete_answers
 
     form = catalogue.latest("detaljplan")
     browser = sign_in("karlskrona")

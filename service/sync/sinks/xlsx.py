@@ -26,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from forms.text import keep_as_text
 from service.sync.binding import Placement, Tab, assign_titles, key_row, only_sync_cells, place
 from service.sync.mirror import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, SheetBatch, plan_sheet
 from service.sync.sinks import PermanentSyncError, TransientSyncError
@@ -202,8 +203,7 @@ def _fsync_dir(path: Path) -> None:
 def _set(cell: Any, value: Any) -> None:
     cell.value = value
     if isinstance(value, str):
-        # Respondent text stays text: no formula (=…), no error value (#N/A).
-        cell.data_type = "s"
+        keep_as_text(cell)  # respondent text: no formula (=…), no error value (#N/A)
     elif isinstance(value, dt.datetime):
         cell.number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, dt.date):

@@ -1,6 +1,6 @@
 """A fake of the Microsoft Graph Excel workbook API, served over TLS on loopback.
 
-It speaks the parts the sink uses: the Entra token endpoint (tests/sync/graph_tls.py),
+It speaks the parts the sink uses: the Entra token endpoint (support/graph_tls.py),
 `/shares/{id}/driveItem`, workbook sessions, worksheets (list, add, rename), ranges
 (PATCH of `values` and `numberFormat` with `null` meaning "leave the cell", insert),
 `usedRange(valuesOnly=true)` of a worksheet's range, row hiding and `$batch` with
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from service.sync.msgraph import share_id
-from tests.sync.graph_tls import Entra, server_context
-from tests.sync.graph_workbook import Cell, GraphFault, Workbook, Worksheet
+from support.graph_tls import Entra, server_context
+from support.graph_workbook import Cell, GraphFault, Workbook, Worksheet
 
 TENANT, CLIENT_ID, SECRET = (
     "blekinge.onmicrosoft.com",
@@ -277,11 +277,11 @@ class FakeGraph:
                     if fault and fault.kind == "reset":
                         self._reset()
                     elif fault:
-                        body = {
+                        busy = {
                             "error": "temporarily_unavailable",
                             "error_description": "AADSTS90033",
                         }
-                        self._send(503, body, {"Retry-After": fault.retry_after or "1"})
+                        self._send(503, busy, {"Retry-After": fault.retry_after or "1"})
                     else:
                         self._send(*entra.token(raw))
                     return
@@ -293,7 +293,7 @@ class FakeGraph:
                 fake.log.append(line)
                 fault = fake._take_fault(line)
                 if fault and fault.kind in ("429", "503"):
-                    headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                    retry = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                     self._send(
                         int(fault.kind),
                         _error(
@@ -301,7 +301,7 @@ class FakeGraph:
                             "TooManyRequests" if fault.kind == "429" else "serviceNotAvailable",
                             "Please retry again later.",
                         ),
-                        headers,
+                        retry,
                     )
                     return
                 if fault and fault.kind == "reset":

@@ -121,8 +121,10 @@ class Entra:
             return False
         header, payload, signature = assertion.split(".")
         public = x509.load_pem_x509_certificate(self.certificate).public_key()
+        if not isinstance(public, rsa.RSAPublicKey):
+            return False
         try:
-            public.verify(  # type: ignore[union-attr, call-arg]
+            public.verify(
                 _b64(signature),
                 f"{header}.{payload}".encode(),
                 padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)

@@ -25,7 +25,7 @@ import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.sync.sheets_model import (
+from support.sheets_model import (
     ApiFault,
     Cell,
     Fault,
@@ -53,6 +53,9 @@ class FakeSheets:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.client_email = "checklistor-sync@test-project.iam.gserviceaccount.com"
         self.lock = threading.Lock()
+        # Slow requests still to be applied: a test waits for them before it reads.
+        self.late = threading.Condition()
+        self.late_pending = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -259,6 +262,12 @@ class FakeSheets:
         with self.lock:
             self.spreadsheets[key].sheet(title).cells[(row, col)] = Cell(value)
 
+    def wait_for_late_writes(self, timeout: float = 30.0) -> None:
+        """Until every slow request taken so far has been applied."""
+        with self.late:
+            if not self.late.wait_for(lambda: self.late_pending == 0, timeout):
+                raise TimeoutError("slow requests still pending")
+
     def _take_fault(self, line: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -324,7 +333,21 @@ class FakeSheets:
                     self._reset()
                     return
                 if fault and fault.kind == "slow":
-                    time.sleep(fault.delay)
+                    with fake.late:
+                        fake.late_pending += 1
+                    try:
+                        time.sleep(fault.delay)
+                        self._apply(method, url, raw, fault)
+                    finally:
+                        with fake.late:
+                            fake.late_pending -= 1
+                            fake.late.notify_all()
+                    return
+                self._apply(method, url, raw, fault)
+
+            def _apply(
+                self, method: str, url: urllib.parse.SplitResult, raw: str, fault: Fault | None
+            ) -> None:
                 if self.headers.get("Authorization", "").removeprefix("Bearer ") not in fake.tokens:
                     self._send(401, _error(401, "Request had invalid authentication credentials."))
                     return

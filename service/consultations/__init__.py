@@ -1,0 +1,1 @@
+"""Samråd: asking other organisations for comments on a plan's checklist, question by question."""
