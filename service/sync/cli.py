@@ -1,6 +1,8 @@
 """`checklistor sync`: drain the outbox once, keep draining (--watch), or report (--status).
 
-The sync process needs no web app: it builds the runtime from the settings alone.
+The sheets need no web app: the worker gets the runtime built from the settings alone.
+With --watch, the samråd reminders beside it make the web app on first use (their mails
+are rendered from its templates).
 """
 
 from __future__ import annotations
