@@ -88,8 +88,13 @@ class Settings:
         values: dict[str, Any] = {}
         for spec in dataclasses.fields(cls):
             name = env_name(spec)
-            if name is not None and environ.get(name, "") != "":
-                values[spec.name] = environ[name]
+            if name is None:
+                continue
+            # CHECKLISTOR_SECRET_KEY and CHECKLISTOR_DATABASE_URL are read too, as before.
+            for candidate in (name, PREFIX + name) if name in PLAIN else (name,):
+                if environ.get(candidate, "") != "":
+                    values[spec.name] = environ[candidate]
+                    break
         if instance_path is not None:
             values["instance_path"] = instance_path
         elif "instance_path" not in values:

@@ -57,6 +57,13 @@ def test_values_are_read_with_their_types(tmp_path: Path) -> None:
     assert not settings.may_auto_upgrade
 
 
+def test_the_plain_variables_are_also_read_with_the_prefix(tmp_path: Path) -> None:
+    prefixed = Settings.from_env({"CHECKLISTOR_DATABASE_URL": "sqlite:///a.db"}, tmp_path)
+    assert prefixed.database == "sqlite:///a.db"
+    both = {"DATABASE_URL": "sqlite:///b.db", "CHECKLISTOR_DATABASE_URL": "sqlite:///a.db"}
+    assert Settings.from_env(both, tmp_path).database == "sqlite:///b.db"
+
+
 @pytest.mark.parametrize(
     ("name", "value", "words"),
     [
