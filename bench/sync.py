@@ -40,6 +40,7 @@ from bench.synthetic import TextMaker, org_names, submission_data, two_versions
 from forms import Submission
 from service import create_app, responses
 from service.models import Response
+from service.runtime import runtime_of
 from service.sync.batches import worksheet_titles
 from service.sync.worker import Worker
 from support.graph_fake import FakeGraph
@@ -101,12 +102,12 @@ def make_app(tmp: Path, fake: FakeSheets | FakeGraph) -> Flask:
 
 def queue(app: Flask, count: int, rng: random.Random, resubmit: int = 0) -> float:
     """Submit `count` new responses and resubmit `resubmit` existing ones; returns seconds."""
-    catalogue = app.extensions["checklistor.forms"]
+    catalogue = runtime_of(app).forms
     forms = catalogue.current()
     slugs = list(org_names())
     text = TextMaker(rng)
     started = time.perf_counter()
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         existing = list(db.scalars(select(Response.id)))
         for response_id in rng.sample(existing, min(resubmit, len(existing))):
             response = db.get(Response, response_id)
@@ -135,7 +136,7 @@ def request_kind(line: str) -> str:
 def drain(app: Flask, fake: FakeSheets | FakeGraph, name: str, count: int, queued: float) -> Round:
     slept: list[float] = []
     adapter = fake.adapter() if isinstance(fake, FakeSheets) else None
-    worker = Worker(app, google_adapter=adapter, sleep=slept.append)
+    worker = Worker(runtime_of(app), google_adapter=adapter, sleep=slept.append)
     before = len(fake.log)
     started = time.perf_counter()
     passes = 0
@@ -176,9 +177,9 @@ def grids(fake: FakeSheets | FakeGraph, slug: str, titles: dict[str, str]) -> di
 
 def check_rows(app: Flask, fake: FakeSheets | FakeGraph) -> tuple[int, int, int, int]:
     """(rows, duplicated, missing, stale) over every organisation's sheets."""
-    catalogue = app.extensions["checklistor.forms"]
+    catalogue = runtime_of(app).forms
     titles = worksheet_titles(catalogue)
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         expected = {
             (org, form_id, rid): revision
             for rid, org, form_id, revision in db.execute(
@@ -213,7 +214,7 @@ def run(size: int, sink: str) -> list[Round]:
             queued = queue(app, tenth, rng, resubmit=tenth)
             rounds.append(drain(app, fake, "second", 2 * tenth, queued))
             rows, duplicated, missing, stale = check_rows(app, fake)
-            app.extensions["checklistor.engine"].dispose()
+            runtime_of(app).engine.dispose()
     finally:
         fake.stop()
     total = size + tenth

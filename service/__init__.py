@@ -9,11 +9,8 @@ from typing import Any
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from forms import DefinitionError, load_catalogue
-from service import access, assets, config, db, errors, i18n, identity, logs, views
-from service.errors import StartupError
-from service.mail.transport import check_settings as check_mail_settings
-from service.organisations import load_directory
+from service import access, assets, config, db, errors, i18n, identity, logs, runtime, views
+from service.settings import Settings
 
 csrf = CSRFProtect()
 
@@ -21,7 +18,10 @@ csrf = CSRFProtect()
 def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool = True) -> Flask:
     """Build the app; raises StartupError (one line) when configuration is unusable.
 
-    check_schema=False is for `checklistor db`, which must open an outdated database.
+    Settings come from the environment (service/settings.py), or from `test_config` alone
+    in tests (its keys named as the variables without the prefix; keys that are no
+    setting go to Flask's config). check_schema=False is for `checklistor db`, which must
+    open an outdated database.
     """
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         "CHECKLISTOR_INSTANCE_PATH"
@@ -31,23 +31,18 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
         instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
     )
-    config.load(app, test_config)
+    instance_path = Path(app.instance_path)
+    if test_config is None:
+        settings = Settings.from_env(os.environ, instance_path)
+    else:
+        settings = Settings.from_mapping(test_config, instance_path)
+    built = runtime.build(settings, check_schema=check_schema)
+    app.extensions[runtime.EXTENSION] = built
+    flask_keys = {k: v for k, v in (test_config or {}).items() if k not in settings_keys()}
+    app.config.from_mapping(config.flask_config(built.settings, flask_keys))
 
-    forms_dir = app.config.get("FORMS_DIR")
-    try:
-        app.extensions["checklistor.forms"] = (
-            load_catalogue(Path(forms_dir)) if forms_dir else load_catalogue()
-        )
-    except DefinitionError as exc:
-        raise StartupError(str(exc)) from None
-    app.extensions["checklistor.organisations"] = load_directory(
-        config.organisations_path(app),
-        {form.id for form in app.extensions["checklistor.forms"].current()},
-    )
     identity.init_app(app)
-    check_mail_settings(app)
-
-    db.init_app(app, check_schema=check_schema)
+    db.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
@@ -56,3 +51,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
     logs.init_app(app)
     app.before_request(access.load_identity)
     return app
+
+
+def settings_keys() -> set[str]:
+    """The config-style names of the settings (`DATABASE_URL`, `SMTP_URL`, …)."""
+    return {name.upper() for name in Settings.__dataclass_fields__}

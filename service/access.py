@@ -37,6 +37,7 @@ from service.db import get_db
 from service.errors import fail
 from service.models import AccessLink
 from service.organisations import Directory, Organisation
+from service.runtime import current_runtime, current_settings
 
 bp = Blueprint("access", __name__)
 
@@ -84,14 +85,13 @@ def subject_for_token(db: Session, token: str) -> AccessLink | None:
 
 
 def directory() -> Directory:
-    return cast(Directory, current_app.extensions["checklistor.organisations"])
+    return current_runtime().organisations
 
 
 def _limits() -> tuple[dt.timedelta, dt.timedelta]:
     """(idle time, longest life) of a session, from the configuration."""
-    config = current_app.config
-    idle = dt.timedelta(minutes=float(config["SESSION_IDLE_MINUTES"]))
-    lifetime = config["PERMANENT_SESSION_LIFETIME"]
+    idle = dt.timedelta(minutes=current_settings().session_idle_minutes)
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
     if not isinstance(lifetime, dt.timedelta):  # seconds, as Flask also accepts
         lifetime = dt.timedelta(seconds=int(lifetime))
     return idle, lifetime
@@ -183,5 +183,5 @@ def sign_out() -> WerkzeugResponse:
 
 
 def link_url(token: str) -> str:
-    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    base = current_settings().public_url.rstrip("/")
     return f"{base}/in/{token}"

@@ -29,6 +29,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from service import db as databases
 from service import schema
+from service.cli_app import command_app
+from service.runtime import settings_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -67,19 +69,10 @@ class Database:
         return found.group(1) if found else None
 
 
-def _app() -> Flask:
-    given = click.get_current_context().obj
-    if isinstance(given, Flask):
-        return given
-    from service import create_app
-
-    return create_app(check_schema=False)
-
-
 @contextmanager
 def opened(app: Flask) -> Iterator[Database]:
     """The app's database, with an engine of its own that is closed afterwards."""
-    url = str(app.config["DATABASE_URL"])
+    url = settings_of(app).database
     engine = databases.make_engine(url)
     try:
         yield Database(make_url(url), engine)
@@ -193,7 +186,7 @@ def restore_into(db: Database, path: Path) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def backup(out: Path) -> None:
     """Gör en säkerhetskopia av databasen medan tjänsten kör."""
-    with opened(_app()) as db:
+    with opened(command_app(check_schema=False)) as db:
         _backup(db, out)
     click.echo(
         "Spara också SECRET_KEY (eller instance/secret_key) på ett säkert ställe: "
@@ -230,7 +223,7 @@ def _backup(db: Database, out: Path) -> None:
 @click.option("--yes", is_flag=True, help="Fråga inte om bekräftelse.")
 def restore(file: Path, yes: bool) -> None:
     """Återställ en säkerhetskopia till en tom databas."""
-    with opened(_app()) as db:
+    with opened(command_app(check_schema=False)) as db:
         revision = _restore(db, file, yes)
     click.echo(f"Återställt {file} (schema {revision}).")
     if revision != schema.head_revision():

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from flask import Flask, current_app, g, has_request_context
+from flask import g, has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -19,16 +21,18 @@ from forms import Catalogue, Form
 from service import form_store
 from service.db import get_db
 
+if TYPE_CHECKING:
+    from service.runtime import Runtime
+
 log = logging.getLogger(__name__)
 
-CACHE = "checklistor.catalogue_cache"
-_lock = threading.Lock()
 
+@dataclass
+class PublishedCache:
+    """The merged catalogue of one process and the newest publication it was built from."""
 
-def shipped(app: Flask) -> Catalogue:
-    """The definitions shipped with the service (validated at start-up)."""
-    result: Catalogue = app.extensions["checklistor.forms"]
-    return result
+    entry: tuple[int, Catalogue] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def merge(base: Catalogue, published: list[Form]) -> Catalogue:
@@ -46,26 +50,27 @@ def merge(base: Catalogue, published: list[Form]) -> Catalogue:
     return Catalogue([*forms, *published])
 
 
-def catalogue_for(app: Flask, db: Session) -> Catalogue:
-    """The catalogue for `app`, refreshed if something was published since it was built."""
+def catalogue_for(runtime: Runtime, db: Session) -> Catalogue:
+    """The catalogue in force, refreshed if something was published since it was built."""
+    cache = runtime.published
     try:
         marker = form_store.latest_id(db)
     except SQLAlchemyError:
         # The database is away: keep serving what we had rather than fail every page.
         db.rollback()
         log.warning("published checklist versions cannot be checked", exc_info=True)
-        fallback = app.extensions.get(CACHE)
-        return fallback[1] if fallback else shipped(app)
-    cached = app.extensions.get(CACHE)
+        fallback = cache.entry
+        return fallback[1] if fallback else runtime.forms
+    cached = cache.entry
     if cached is not None and cached[0] == marker:
         catalogue: Catalogue = cached[1]
         return catalogue
-    with _lock:
-        cached = app.extensions.get(CACHE)
+    with cache.lock:
+        cached = cache.entry
         if cached is None or cached[0] != marker:
             published = form_store.published_forms(db) if marker else []
-            cached = (marker, merge(shipped(app), published))
-            app.extensions[CACHE] = cached
+            cached = (marker, merge(runtime.forms, published))
+            cache.entry = cached
         catalogue = cached[1]
         return catalogue
 
@@ -75,7 +80,9 @@ def current_catalogue() -> Catalogue:
     if has_request_context() and "catalogue" in g:
         memo: Catalogue = g.catalogue
         return memo
-    catalogue = catalogue_for(current_app._get_current_object(), get_db())  # type: ignore[attr-defined]
+    from service.runtime import current_runtime
+
+    catalogue = catalogue_for(current_runtime(), get_db())
     if has_request_context():
         g.catalogue = catalogue
     return catalogue

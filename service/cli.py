@@ -8,9 +8,9 @@ import sys
 import click
 from flask import Flask
 
-from service import create_app
 from service.access import directory, issue_link, link_url
 from service.backup_cli import backup, restore
+from service.cli_app import command_app
 from service.consultations.cli import notify
 from service.db import get_db
 from service.db_cli import db_group
@@ -31,10 +31,6 @@ GUNICORN_OPTIONS = (
     *("--preload", "--no-control-socket"),
     *("--logger-class", "service.logs.GunicornLogger"),
 )
-
-
-def _app() -> Flask:
-    return create_app()
 
 
 @click.group(help="Checklistor för kollektivtrafik i planeringen.")
@@ -66,7 +62,7 @@ def access_link(org: str | None, admin: bool, everyone: bool, rotate: bool) -> N
     """Skriv ut den hemliga inloggningslänken för en organisation (ORG = dess slug)."""
     if sum(bool(x) for x in (org, admin, everyone)) != 1:
         raise click.UsageError("Ange en organisation, --admin eller --all.")
-    app = _app()
+    app = command_app()
     if everyone:
         subjects = _everyone(app)
     elif admin:
@@ -93,10 +89,10 @@ def access_link(org: str | None, admin: bool, everyone: bool, rotate: bool) -> N
 @click.option("--sync/--no-sync", "with_sync", default=True, help="Kör synken bredvid webben.")
 def serve(host: str, port: int, workers: int, links: bool, with_sync: bool) -> None:
     """Starta webbtjänsten (gunicorn), med synken bredvid."""
-    app = _app()
-    if links:
+    if links:  # the printed links (and the server's, which inherits it) name this address
         os.environ.setdefault("CHECKLISTOR_PUBLIC_URL", f"http://{host}:{port}")
-        app.config["PUBLIC_URL"] = os.environ["CHECKLISTOR_PUBLIC_URL"]
+    app = command_app()
+    if links:
         click.echo("Inloggningslänkar (dela bara med respektive organisation):")
         _print_links(app, _everyone(app), indent="  ")
     click.echo(f"Tjänsten startar på http://{host}:{port}/ (avsluta med Ctrl+C)")

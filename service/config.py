@@ -1,91 +1,61 @@
-"""Settings: defaults that work locally, then environment variables.
+"""Start-up: the instance folder, the secret key, and Flask's own configuration.
 
-Plain `SECRET_KEY` and `DATABASE_URL` as most deployments set them; everything else as
-`CHECKLISTOR_<NAME>` (Flask's prefixed environment: values are parsed as JSON when they
-can be, so `CHECKLISTOR_SECURE_COOKIES=true` is a boolean).
+The settings themselves are read in service/settings.py; this module prepares what they
+point at and hands Flask the part of them it reads itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
 import re
 import secrets
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-
-from service.errors import StartupError
+from service.settings import Settings, StartupError
 
 # Large enough for any checklist with long comments, small enough to refuse abuse.
 MAX_CONTENT_LENGTH = 1024 * 1024
 
 
-def default_database_url(instance: Path) -> str:
-    return f"sqlite:///{instance / 'checklistor.db'}"
-
-
-def defaults(instance: Path) -> dict[str, Any]:
-    return {
-        "DATABASE_URL": default_database_url(instance),
-        # None: upgrade an older schema at start-up only for the embedded SQLite default.
-        "AUTO_MIGRATE": None,
-        "ORGANISATIONS": None,  # path; None = instance/organisations.yaml or the shipped default
-        "FORMS_DIR": None,  # path; None = the shipped definitions
-        "IDENTITY": None,  # path; None = instance/identity.yaml or the shipped default
-        "PUBLIC_URL": "http://127.0.0.1:8000",
-        "SECURE_COOKIES": False,
-        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
-        "MAX_FORM_MEMORY_SIZE": MAX_CONTENT_LENGTH,
-        # The cookie's and the server-side session's longest life; the session also ends
-        # after SESSION_IDLE_MINUTES without a request, and at once on Logga ut.
-        "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=30),
-        "SESSION_IDLE_MINUTES": 8 * 60,
-        # A regional export of more responses than this is built in the background.
-        "EXPORT_INLINE_LIMIT": 5000,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_NAME": "checklistor_session",
-        # A checklist is filled in over hours: the token lives as long as the session.
-        "WTF_CSRF_TIME_LIMIT": None,
-        # Spreadsheet mirrors (service/sync): local workbooks, or Google with a key file.
-        "SHEETS_DIR": None,  # path; None = instance/sheets
-        "GOOGLE_CREDENTIALS": None,  # path to the service account's JSON key file
-        "SYNC_WRITES_PER_MINUTE": 60,  # Google's write quota per user (service account)
-        "SYNC_GOOGLE_TIMEOUT": 60,  # seconds to wait for one Google answer
-        "SYNC_GOOGLE_API_URL": None,  # None = Google; another base URL for a proxy or stand-in
-        "SYNC_LEASE_SECONDS": 600,  # how long a worker holds a sheet before others may take it
-        "SYNC_STALE_SECONDS": 300,  # no pass this long while entries wait: /healthz says stopped
-        # Mail (service/mail): SMTP by URL, or .eml files in instance/mail when not set.
-        "SMTP_URL": None,  # smtp://user:pass@host:587 (STARTTLS) or smtps://… (implicit TLS)
-        "MAIL_FROM": None,  # the sender's address; required with SMTP_URL
-        "MAIL_DIR": None,  # path; None = instance/mail
-    }
-
-
-def load(app: Flask, test_config: dict[str, Any] | None) -> None:
-    instance = Path(app.instance_path)
+def prepare(settings: Settings) -> Settings:
+    """The instance folder made private, and the secret key: checked, or made on first start."""
+    instance = settings.instance_path
     try:
         instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         private(instance, 0o700)
     except OSError as exc:
         raise StartupError(f"Instansmappen {instance} kan inte skapas: {exc.strerror}") from None
-    app.config.from_mapping(defaults(instance))
-    if test_config is None:
-        for name in ("SECRET_KEY", "DATABASE_URL"):
-            if os.environ.get(name):
-                app.config[name] = os.environ[name]
-        app.config.from_prefixed_env("CHECKLISTOR")
-    else:
-        app.config.from_mapping(test_config)
-    app.config["SESSION_COOKIE_SECURE"] = bool(app.config["SECURE_COOKIES"])
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
-    elif not app.config.get("TESTING"):
-        check_secret_key(str(app.config["SECRET_KEY"]))
+    if not settings.secret_key:
+        return dataclasses.replace(settings, secret_key=_instance_secret(instance / "secret_key"))
+    if not settings.testing:
+        check_secret_key(settings.secret_key)
+    return settings
+
+
+def flask_config(settings: Settings, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What Flask and its extensions read from app.config; `extra` (tests) goes on top."""
+    return {
+        "SECRET_KEY": settings.secret_key,
+        "TESTING": settings.testing,
+        "SESSION_COOKIE_SECURE": settings.secure_cookies,
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
+        "MAX_FORM_MEMORY_SIZE": MAX_CONTENT_LENGTH,
+        # The cookie's and the server-side session's longest life; the session also ends
+        # after session_idle_minutes without a request, and at once on Logga ut.
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=30),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "checklistor_session",
+        # A checklist is filled in over hours: the token lives as long as the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        **(extra or {}),
+    }
 
 
 # The key signs sessions and derives every sign-in link: whoever guesses it can compute
@@ -159,13 +129,3 @@ def _instance_secret(path: Path) -> str:
         raise StartupError(
             f"Hemlig nyckel i {path} kan inte läsas eller skapas: {exc.strerror}"
         ) from None
-
-
-def organisations_path(app: Flask) -> Path:
-    from service.organisations import DEFAULT_FILE
-
-    configured = app.config.get("ORGANISATIONS")
-    if configured:
-        return Path(configured)
-    local = Path(app.instance_path) / "organisations.yaml"
-    return local if local.exists() else DEFAULT_FILE

@@ -10,13 +10,10 @@ from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from service import config, schema
-from service import form_store as _form_tables  # noqa: F401  (registers the published versions)
-from service.errors import StartupError
-from service.mail import models as _mail_tables  # noqa: F401  (registers the mail outbox)
-from service.sync import models as _sync_tables  # noqa: F401  (registers the sync tables)
+from service.settings import Settings, StartupError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -57,15 +54,18 @@ def _private_sqlite(database: str | None) -> None:
 def get_db() -> Session:
     """The request's database session, opened on first use."""
     if "db" not in g:
-        g.db = current_app.extensions["checklistor.sessionmaker"]()
+        from service.runtime import runtime_of  # the runtime is built on this module
+
+        g.db = runtime_of(current_app).session()
     session: Session = g.db
     return session
 
 
 def new_session(app: Flask) -> Session:
     """A session of its own, outside any request (background work, streamed downloads)."""
-    session: Session = app.extensions["checklistor.sessionmaker"]()
-    return session
+    from service.runtime import runtime_of
+
+    return runtime_of(app).session()
 
 
 def close_db(_exc: BaseException | None = None) -> None:
@@ -74,15 +74,16 @@ def close_db(_exc: BaseException | None = None) -> None:
         session.close()  # rolls back anything not committed
 
 
-def init_app(app: Flask, *, check_schema: bool = True) -> None:
-    url = app.config["DATABASE_URL"]
+def connect(settings: Settings, *, check_schema: bool = True) -> Engine:
+    """The engine for the settings' database, its schema checked (or upgraded) first."""
+    url = settings.database
     try:
         engine = make_engine(url)
     except (SQLAlchemyError, ValueError) as exc:
         raise StartupError(f"DATABASE_URL kan inte användas: {exc}") from None
     try:
         if check_schema:
-            schema.ensure_current(engine, may_upgrade=may_auto_upgrade(app))
+            schema.ensure_current(engine, may_upgrade=settings.may_auto_upgrade)
     except SQLAlchemyError as exc:
         engine.dispose()
         reason = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
@@ -92,17 +93,11 @@ def init_app(app: Flask, *, check_schema: bool = True) -> None:
         raise
     # Forked workers must not share the connections opened above.
     engine.dispose()
-    app.extensions["checklistor.engine"] = engine
-    app.extensions["checklistor.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    return engine
+
+
+def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
-
-
-def may_auto_upgrade(app: Flask) -> bool:
-    """Upgrade an older schema by itself? Only the embedded default, unless configured."""
-    configured = app.config.get("AUTO_MIGRATE")
-    if configured is not None:
-        return bool(configured)
-    return str(app.config["DATABASE_URL"]) == config.default_database_url(Path(app.instance_path))
 
 
 def engine_label(url: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
-from service import create_app, schema
+from service import schema
+from service.cli_app import command_app
 from service.db import engine_label
+from service.runtime import runtime_of
 
 
 @click.group("db")
@@ -16,11 +18,11 @@ def db_group() -> None:
 @db_group.command("upgrade")
 def upgrade() -> None:
     """Uppgradera databasens schema till den senaste versionen."""
-    app = create_app(check_schema=False)
-    engine = app.extensions["checklistor.engine"]
+    runtime = runtime_of(command_app(check_schema=False))
+    engine = runtime.engine
     before, after = schema.upgrade(engine)
     engine.dispose()
-    label = engine_label(app.config["DATABASE_URL"])
+    label = engine_label(runtime.settings.database)
     if before == after:
         click.echo(f"{label}: schemat är redan aktuellt ({after}).")
     else:
@@ -30,8 +32,7 @@ def upgrade() -> None:
 @db_group.command("status")
 def status() -> None:
     """Visa databasens schemaversion och den som tjänsten kräver."""
-    app = create_app(check_schema=False)
-    engine = app.extensions["checklistor.engine"]
+    engine = runtime_of(command_app(check_schema=False)).engine
     current = schema.current_revision(engine)
     engine.dispose()
     head = schema.head_revision()

@@ -9,11 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from service.i18n import N_
-
-
-class StartupError(Exception):
-    """Configuration the service cannot start with; str() is one line for the operator."""
-
+from service.settings import StartupError as StartupError  # raised here before
 
 # Plain Swedish for every status a person can meet.
 MESSAGES = {

@@ -9,20 +9,13 @@ import time
 from pathlib import Path
 
 import click
-from flask import Flask
 
 from exports.filters import ExportFilter, FilterError, parse_date
-from service import create_app
 from service.access import directory
 from service.catalogue import current_catalogue
+from service.cli_app import command_app
 from service.db import get_db
 from service.export_query import count, regional_workbook
-
-
-def _app() -> Flask:
-    # Tests pass their app as the context object; otherwise configure from the environment.
-    obj = click.get_current_context().obj
-    return obj if isinstance(obj, Flask) else create_app()
 
 
 def _size(path: Path) -> str:
@@ -51,8 +44,7 @@ def export(
     with_drafts: bool,
 ) -> None:
     """Skriv regionens sammanställda Excel-arbetsbok."""
-    app = _app()
-    with app.app_context():
+    with command_app().app_context():
         known_orgs = directory()
         catalogue = current_catalogue()
         for slug in orgs:

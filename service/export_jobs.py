@@ -31,6 +31,7 @@ from service.catalogue import catalogue_for
 from service.db import new_session
 from service.models import ExportChunk, ExportJob, utcnow
 from service.organisations import Directory
+from service.runtime import runtime_of
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def _build(app: Flask, job_id: str, orgs: Directory, selection: ExportFilter) ->
 
     try:
         with tempfile.TemporaryFile() as spool:
-            catalogue = catalogue_for(app, reads)
+            catalogue = catalogue_for(runtime_of(app), reads)
             export_query.regional_workbook(reads, catalogue, orgs, selection, spool, report)
             reads.rollback()
             size = spool.tell()

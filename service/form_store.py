@@ -15,48 +15,18 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from forms import Catalogue, Form
 from forms.diff import FormDiff, carry_over, diff, name_conflicts
 from forms.text import LINE_CONTROL_CHARS
 from forms.xlsform import XLSFormError, read_xlsform
 from forms.xlsform_writer import write_xlsform
-from service.models import Base, Response, utcnow
+from service.models import PendingUpload, PublishedForm, Response, utcnow
 
 log = logging.getLogger(__name__)
-
-
-class PublishedForm(Base):
-    """One published version of one checklist; rows are never changed or deleted."""
-
-    __tablename__ = "form_versions"
-    __table_args__ = (UniqueConstraint("form_id", "version"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    form_id: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    xlsform: Mapped[bytes] = mapped_column(LargeBinary)
-    filename: Mapped[str] = mapped_column(String(255), default="")
-    published_by: Mapped[str] = mapped_column(String(64), default="")
-    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class PendingUpload(Base):
-    """An uploaded workbook between its preview and its publication (or abandonment).
-
-    The preview page names it by a random one-time id, so a workbook of any accepted size
-    goes from the preview to the publication without travelling through the page again.
-    """
-
-    __tablename__ = "pending_uploads"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    filename: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 # An upload not published within this time is forgotten.

@@ -6,23 +6,13 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 
 from forms.diff import FormDiff
 from forms.xlsform_writer import write_xlsform
 from service import form_store
 from service.catalogue import current_catalogue
+from service.cli_app import command_app
 from service.db import get_db
-
-
-def _app() -> Flask:
-    # Tests pass their app as the context object; otherwise configure from the environment.
-    obj = click.get_current_context().obj
-    if isinstance(obj, Flask):
-        return obj
-    from service import create_app
-
-    return create_app()
 
 
 def _read(path: Path) -> bytes:
@@ -68,7 +58,7 @@ def forms_group() -> None:
 )
 def export_form(form_id: str, out: Path) -> None:
     """Skriv den gällande versionen av checklistan FORM som en XLSForm-arbetsbok."""
-    with _app().app_context():
+    with command_app().app_context():
         catalogue = current_catalogue()
         if form_id not in catalogue:
             known = ", ".join(f.id for f in catalogue.current())
@@ -86,7 +76,7 @@ def export_form(form_id: str, out: Path) -> None:
 def check(path: Path) -> None:
     """Kontrollera en arbetsbok och visa skillnaderna mot den publicerade versionen."""
     data = _read(path)
-    with _app().app_context():
+    with command_app().app_context():
         try:
             candidate = form_store.check(current_catalogue(), data, path.name)
         except form_store.Unchanged as exc:
@@ -110,7 +100,7 @@ def check(path: Path) -> None:
 def publish(path: Path) -> None:
     """Publicera en arbetsbok som ny version; nya svar använder den direkt."""
     data = _read(path)
-    with _app().app_context():
+    with command_app().app_context():
         try:
             candidate = form_store.publish(
                 get_db(), current_catalogue(), data, path.name, "kommandoraden"

@@ -11,12 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import yaml
-from flask import Flask, current_app
+from flask import Flask
 
-from service.errors import StartupError
+from service.settings import StartupError
 
 DEFAULT_FILE = Path(__file__).parent / "identity.yaml"
 LOGO_NAMES = ("logo.svg", "logo.png")
@@ -78,23 +78,10 @@ class Identity:
         return LOGO_TYPES[self.logo.suffix.lower()] if self.logo else ""
 
 
-EXTENSION = "checklistor.identity"
-
-
-def identity_of(app: Flask) -> Identity:
-    return cast(Identity, app.extensions[EXTENSION])
-
-
 def current_identity() -> Identity:
-    return identity_of(current_app)
+    from service.runtime import current_runtime  # built on this module
 
-
-def identity_path(app: Flask) -> Path:
-    configured = app.config.get("IDENTITY")
-    if configured:
-        return Path(configured)
-    local = Path(app.instance_path) / "identity.yaml"
-    return local if local.exists() else DEFAULT_FILE
+    return current_runtime().identity
 
 
 class _Reader:
@@ -223,6 +210,6 @@ def tel_href(phone: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = load_identity(identity_path(app), Path(app.instance_path))
+    """The identity (read with the runtime) in every template, and the tel: filter."""
     app.context_processor(lambda: {"identity": current_identity()})
     app.add_template_filter(tel_href, "tel")

@@ -16,17 +16,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import click
-from flask import Flask
 from sqlalchemy import CursorResult, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from forms import Catalogue, Form, Status
 from forms.model import Field
 from service.catalogue import catalogue_for
-from service.identity import identity_of
-from service.mail.models import MailMessage
-from service.models import Response, Revision, utcnow
-from service.sync.models import OutboxEntry
+from service.cli_app import command_runtime
+from service.models import MailMessage, OutboxEntry, Response, Revision, utcnow
 
 # Metadata that names or reaches a person (beside every e-mail field). Roles are asked for
 # instead of names, but a role in a small organisation can point at one person.
@@ -152,15 +149,6 @@ def cutoff_for(older_than: str | None, retention_days: int, now: dt.datetime) ->
         ) from None
 
 
-def _app() -> Flask:
-    given = click.get_current_context().obj
-    if isinstance(given, Flask):
-        return given
-    from service import create_app
-
-    return create_app()
-
-
 @click.group("personal-data", help="Personuppgifter i tjänsten.")
 def personal_data_group() -> None:
     pass
@@ -177,11 +165,10 @@ def purge_command(older_than: str | None, dry_run: bool) -> None:
 
     Svaren på frågorna finns kvar. Skickade e-postmeddelanden äldre än gränsen tas bort.
     """
-    app = _app()
-    identity = identity_of(app)
-    cutoff = cutoff_for(older_than, identity.retention_days, utcnow())
-    with app.extensions["checklistor.sessionmaker"]() as db:
-        catalogue = catalogue_for(app, db)
+    runtime = command_runtime()
+    cutoff = cutoff_for(older_than, runtime.identity.retention_days, utcnow())
+    with runtime.session() as db:
+        catalogue = catalogue_for(runtime, db)
         if dry_run:
             found = list(find(db, catalogue, cutoff))
             mails = len(list(db.scalars(select(MailMessage.id).where(*old_mail(cutoff)))))

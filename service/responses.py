@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forms import Form, Status, Submission
-from service import plans
+from service import plans, sync
 from service.models import Response, Revision, utcnow
-from service.sync import outbox
 
 RESPONSE_ID = re.compile(r"[0-9a-f]{1,32}")
 MAX_REVISION = 2**31 - 1
@@ -101,7 +100,7 @@ def submit(
     db.add(revision)
     plans.touch(db, response, by)
     plans.looked_at(response, None, everything=True)
-    outbox.enqueue(db, response)  # same transaction: the sheet mirror can never miss it
+    sync.enqueue(db, response)  # same transaction: the sheet mirror can never miss it
     if also is not None:
         db.flush()  # ids of a new response and revision, for what `also` writes
         also(revision)

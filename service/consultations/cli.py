@@ -12,32 +12,25 @@ from collections.abc import Callable
 import click
 from flask import Flask
 
+from service.cli_app import command_app
 from service.consultations.notices import remind_pass
 from service.mail.sender import send_pending
-from service.mail.transport import mail_dir, smtp_settings
+from service.mail.transport import smtp_settings
+from service.runtime import runtime_of
 
 REMIND_EVERY = 300.0  # seconds between reminder passes in the sync process
-
-
-def _app() -> Flask:
-    """The app passed as the click context's object (tests), else one built from settings."""
-    given = click.get_current_context().obj
-    if isinstance(given, Flask):
-        return given
-    from service import create_app
-
-    return create_app()
 
 
 @click.command("notify")
 def notify() -> None:
     """Köa dagens påminnelser om samråd och skicka det som väntar i e-postutkorgen."""
-    app = _app()
+    app = command_app()
     queued = remind_pass(app)
     click.echo(f"{queued} påminnelser om samråd köade.")
-    result = send_pending(app)
-    settings = smtp_settings(app.config.get("SMTP_URL"))
-    where = settings.label if settings else f"filer i {mail_dir(app)}"
+    runtime = runtime_of(app)
+    result = send_pending(runtime)
+    settings = smtp_settings(runtime.settings.smtp_url)
+    where = settings.label if settings else f"filer i {runtime.settings.mail_folder}"
     click.echo(f"{result.sent} meddelanden skickade ({where}).")
     for line in result.failed:
         click.echo(f"Avvisat för gott: {line}", err=True)
@@ -48,10 +41,16 @@ def notify() -> None:
 
 
 class Reminders:
-    """The reminder pass at most every `every` seconds, for the sync process's loop."""
+    """The reminder pass at most every `every` seconds, for the sync process's loop.
+
+    `app` is the web app, or a function that makes it on first use (the sync process
+    needs it only for these mails' templates)."""
 
     def __init__(
-        self, app: Flask, every: float = REMIND_EVERY, clock: Callable[[], float] = time.monotonic
+        self,
+        app: Flask | Callable[[], Flask],
+        every: float = REMIND_EVERY,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app, self.every, self.clock = app, every, clock
         self._next: float | None = None
@@ -61,4 +60,6 @@ class Reminders:
         if self._next is not None and now < self._next:
             return 0
         self._next = now + self.every
+        if not isinstance(self.app, Flask):
+            self.app = self.app()
         return remind_pass(self.app)

@@ -40,6 +40,7 @@ from service.models import (
     Revision,
 )
 from service.plans import stage_code
+from service.runtime import current_runtime, current_settings
 
 SOON = dt.timedelta(days=3)  # the first reminder, this long before the reply-by date
 LATE_WINDOW = dt.timedelta(days=7)  # a late reminder is not sent later than this
@@ -47,7 +48,7 @@ LATE_WINDOW = dt.timedelta(days=7)  # a late reminder is not sent later than thi
 
 def _url(endpoint: str, **values: str) -> str:
     """A page's full address under PUBLIC_URL, built without a request."""
-    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    base = current_settings().public_url.rstrip("/")
     return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
@@ -84,7 +85,7 @@ def _facts(db: Session, consultation: Consultation) -> tuple[str, list[tuple[str
             Revision.number == consultation.revision,
         )
     )
-    catalogue = catalogue_for(current_app._get_current_object(), db)  # type: ignore[attr-defined]
+    catalogue = catalogue_for(current_runtime(), db)
     form_id = plan.form_id if plan else ""
     form = None
     if revision is not None:
@@ -135,7 +136,7 @@ def _queue(
     }
     text = render_template("mail/consultation.txt", **values)
     html = render_template("mail/consultation.html", **values)
-    domain = urlsplit(str(current_app.config["PUBLIC_URL"])).hostname or "localhost"
+    domain = urlsplit(current_settings().public_url).hostname or "localhost"
     message = outbox.Outgoing(key, recipient, subject[:300], text, html)
     return outbox.enqueue(db, message, domain)
 

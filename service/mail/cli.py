@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from sqlalchemy import select
 
+from service.cli_app import command_runtime
 from service.mail import outbox
-from service.mail.models import MailMessage
 from service.mail.sender import send_pending
-from service.mail.transport import mail_dir, smtp_settings
-
-
-def _app() -> Flask:
-    """The app passed as the click context's object (tests), else one built from settings."""
-    given = click.get_current_context().obj
-    if isinstance(given, Flask):
-        return given
-    from service import create_app
-
-    return create_app()
+from service.mail.transport import smtp_settings
+from service.models import MailMessage
 
 
 @click.group("mail", help="E-post från tjänsten (kvitton och aviseringar).")
@@ -30,10 +20,10 @@ def mail_group() -> None:
 @mail_group.command("send")
 def send() -> None:
     """Skicka allt som väntar i utkorgen nu, även det som väntar efter ett avvisat försök."""
-    app = _app()
-    result = send_pending(app, force=True)
-    settings = smtp_settings(app.config.get("SMTP_URL"))
-    where = settings.label if settings else f"filer i {mail_dir(app)}"
+    runtime = command_runtime()
+    result = send_pending(runtime, force=True)
+    settings = smtp_settings(runtime.settings.smtp_url)
+    where = settings.label if settings else f"filer i {runtime.settings.mail_folder}"
     click.echo(f"{result.sent} meddelanden skickade ({where}).")
     for line in result.failed:
         click.echo(f"Avvisat för gott: {line}", err=True)
@@ -46,8 +36,7 @@ def send() -> None:
 @mail_group.command("status")
 def status() -> None:
     """Visa hur många meddelanden som väntar, är skickade eller avvisade."""
-    app = _app()
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with command_runtime().session() as db:
         counts = outbox.counts(db)
         click.echo(
             f"väntar: {counts['waiting']}, skickade: {counts['sent']}, avvisade: {counts['failed']}"

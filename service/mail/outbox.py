@@ -17,7 +17,7 @@ from email.utils import make_msgid
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.mail.models import MailMessage
+from service.models import MailMessage
 
 # The sheet sync's test for a claim held by a process on this host that has died.
 from service.sync.outbox import _claim_is_dead as claim_is_dead

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from service.access import directory
 from service.identity import current_identity
 from service.mail import outbox
 from service.models import Response, Revision
+from service.runtime import current_settings
 from service.views.formatting import local_datetime
 
 
@@ -51,7 +52,7 @@ def receipt_facts(form: Form, response: Response, revision: Revision) -> list[tu
 
 def page_url(response: Response) -> str:
     """The response's page: where the receipt links (never a sign-in link)."""
-    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    base = current_settings().public_url.rstrip("/")
     return base + url_for("fill.view", response_id=response.id)
 
 
@@ -68,7 +69,7 @@ def receipt(form: Form, response: Response, revision: Revision) -> outbox.Outgoi
             "plan": response.title,
             "url": page_url(response),
             "identity": current_identity(),
-            "privacy_url": str(current_app.config["PUBLIC_URL"]).rstrip("/")
+            "privacy_url": current_settings().public_url.rstrip("/")
             + url_for("about.personal_data"),
         }
         text = render_template("mail/receipt.txt", **values)
@@ -88,5 +89,5 @@ def enqueue_receipt(db: Session, form: Form, response: Response, revision: Revis
     """Queue the receipt in the submission's transaction (the caller commits)."""
     message = receipt(form, response, revision)
     if message is not None:
-        domain = urlsplit(str(current_app.config["PUBLIC_URL"])).hostname or "localhost"
+        domain = urlsplit(current_settings().public_url).hostname or "localhost"
         outbox.enqueue(db, message, domain)

@@ -10,12 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from flask import Flask
 from sqlalchemy.orm import Session
 
-from service.identity import identity_of
 from service.mail import outbox
-from service.mail.models import MailMessage
 from service.mail.transport import (
     Connection,
     PermanentMailError,
@@ -24,7 +21,8 @@ from service.mail.transport import (
     open_connection,
     sender_address,
 )
-from service.models import utcnow
+from service.models import MailMessage, utcnow
+from service.runtime import Runtime
 from service.sync.outbox import worker_id
 
 log = logging.getLogger(__name__)
@@ -39,7 +37,7 @@ class PassResult:
 
 
 def send_pending(
-    app: Flask,
+    runtime: Runtime,
     *,
     force: bool = False,
     now: Callable[[], dt.datetime] = utcnow,
@@ -51,19 +49,19 @@ def send_pending(
     `batches` caps the pass (the sync watcher sends one batch between its sheet passes).
     """
     result = PassResult()
-    identity, sender = identity_of(app), sender_address(app)
+    identity, sender = runtime.identity, sender_address(runtime.settings)
 
     def compose_for(message: MailMessage) -> EmailMessage:
         return compose(message, sender, identity)
 
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime.session() as db:
         for _ in itertools.count() if batches is None else range(batches):
             claimed = outbox.claim(db, owner or worker_id(), now(), force=force)
             if not claimed:
                 return result
             pending = list(claimed)
             try:
-                with open_connection(app) as connection:
+                with open_connection(runtime.settings) as connection:
                     while pending:
                         _deliver(db, connection, pending[0], compose_for, now(), result)
                         pending.pop(0)

@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask
-
-from service.errors import StartupError
 from service.identity import Identity
-from service.mail.models import MailMessage
+from service.models import MailMessage
+from service.settings import Settings, StartupError
 
 TIMEOUT = 30  # seconds for one answer from the mail server
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
@@ -76,19 +74,18 @@ def smtp_settings(url: str | None) -> SmtpSettings | None:
     )
 
 
-def sender_address(app: Flask) -> str:
+def sender_address(config: Settings) -> str:
     """CHECKLISTOR_MAIL_FROM, or (for .eml files only) an address at the public host."""
-    configured = app.config.get("MAIL_FROM")
-    if configured:
-        return str(configured)
-    host = urlsplit(str(app.config["PUBLIC_URL"])).hostname or "localhost"
+    if config.mail_from:
+        return config.mail_from
+    host = urlsplit(config.public_url).hostname or "localhost"
     return f"checklistor@{host}"
 
 
-def check_settings(app: Flask) -> None:
+def check_settings(config: Settings) -> None:
     """At start-up: a usable SMTP URL, and a sender address whenever SMTP is used."""
-    settings = smtp_settings(app.config.get("SMTP_URL"))
-    configured = app.config.get("MAIL_FROM")
+    settings = smtp_settings(config.smtp_url)
+    configured = config.mail_from
     if configured and "@" not in parseaddr(str(configured))[1]:
         raise StartupError(f"CHECKLISTOR_MAIL_FROM '{configured}' är inte en e-postadress")
     if settings is not None and not (settings.username + settings.password).isascii():
@@ -199,15 +196,10 @@ def open_smtp(settings: SmtpSettings) -> Iterator[SmtpConnection]:
 
 
 @contextlib.contextmanager
-def open_connection(app: Flask) -> Iterator[Connection]:
-    settings = smtp_settings(app.config.get("SMTP_URL"))
+def open_connection(config: Settings) -> Iterator[Connection]:
+    settings = smtp_settings(config.smtp_url)
     if settings is None:
-        yield EmlConnection(mail_dir(app))
+        yield EmlConnection(config.mail_folder)
         return
     with open_smtp(settings) as connection:
         yield connection
-
-
-def mail_dir(app: Flask) -> Path:
-    configured = app.config.get("MAIL_DIR")
-    return Path(configured) if configured else Path(app.instance_path) / "mail"

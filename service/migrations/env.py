@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-import service.db  # noqa: F401  (imports every module that defines tables)
-from service.models import Base
+from service.models import Base  # the package registers every table
 
 engine = context.config.attributes["engine"]
 

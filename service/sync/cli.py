@@ -1,4 +1,9 @@
-"""`checklistor sync`: drain the outbox once, keep draining (--watch), or report (--status)."""
+"""`checklistor sync`: drain the outbox once, keep draining (--watch), or report (--status).
+
+The sheets need no web app: the worker gets the runtime built from the settings alone.
+With --watch, the samråd reminders beside it make the web app on first use (their mails
+are rendered from its templates).
+"""
 
 from __future__ import annotations
 
@@ -12,41 +17,32 @@ import time
 from typing import Any
 
 import click
-from flask import Flask
 
 from service import logs
+from service.cli_app import command_app, command_runtime
 from service.consultations.cli import Reminders
+from service.dates import local_datetime
 from service.mail.sender import send_pending
+from service.runtime import Runtime
 from service.sync import outbox
 from service.sync.health import sync_health
 from service.sync.status import target_status
 from service.sync.worker import Worker
-from service.views.formatting import local_datetime
 
 log = logging.getLogger(__name__)
 WORDS = {"ok": "går som den ska", "behind": "ligger efter", "stopped": "HAR STANNAT"}
 
 
-def _app() -> Flask:
-    """The app passed as the click context's object (tests), else one built from settings."""
-    given = click.get_current_context().obj
-    if isinstance(given, Flask):
-        return given
-    from service import create_app
-
-    return create_app()
-
-
-def print_status(app: Flask) -> None:
-    with app.extensions["checklistor.sessionmaker"]() as db:
-        stale = dt.timedelta(seconds=float(app.config.get("SYNC_STALE_SECONDS", 300)))
+def print_status(runtime: Runtime) -> None:
+    with runtime.session() as db:
+        stale = dt.timedelta(seconds=runtime.settings.sync_stale_seconds)
         state = sync_health(db, stale)
         waiting = (
             "" if state.oldest_waiting_s is None else f", äldsta väntar {state.oldest_waiting_s} s"
         )
         passed = local_datetime(state.last_pass_at) or "aldrig"
         click.echo(f"Synken: {WORDS[state.state]} (senaste varv {passed}{waiting})")
-        for row in target_status(app, db):
+        for row in target_status(runtime, db):
             click.echo(f"{row.name} ({row.target}): {row.description}")
             click.echo(f"  väntar: {row.pending}")
             click.echo(f"  senast lyckad: {local_datetime(row.last_success_at) or 'aldrig'}")
@@ -71,14 +67,14 @@ def sync(
     watch: bool, show_status: bool, resend: bool, interval: float, stop_with_parent: bool
 ) -> None:
     """Spegla inskickade svar till organisationernas kalkylblad."""
-    app = _app()
+    runtime = command_runtime()
     if show_status:
-        print_status(app)
+        print_status(runtime)
         return
     if resend:
-        with app.extensions["checklistor.sessionmaker"]() as db:
+        with runtime.session() as db:
             click.echo(f"{outbox.enqueue_all(db)} svar köade för synk.")
-    worker = Worker(app)
+    worker = Worker(runtime)
     if not watch:
         failed = False
         for result in worker.run_once(force=True):
@@ -101,14 +97,16 @@ def sync(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Synken körs (var {interval:g}:e sekund); avsluta med Ctrl+C.")
-    reminders = Reminders(app)  # samråd reminders, every few minutes
+    # Samråd reminders, every few minutes: their mails are rendered from the web's
+    # templates, so only they bring the web app (made on first use); the sheets do not.
+    reminders = Reminders(command_app)
 
     def beside() -> None:
         try:
             reminders()
         except Exception:  # a failing reminder pass must not hold up the mail
             log.exception("samråd reminders failed")
-        send_pending(app, batches=1)  # the mail outbox, a batch per pass
+        send_pending(runtime, batches=1)  # the mail outbox, a batch per pass
 
     worker.watch(
         interval,

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from service.models import utcnow
-from service.sync.models import OutboxEntry, SyncWorker
+from service.models import OutboxEntry, SyncWorker, utcnow
 
 DEFAULT_STALE = dt.timedelta(minutes=5)
 FORGET = dt.timedelta(days=1)  # heartbeats of workers gone this long are deleted

@@ -13,9 +13,9 @@ import time
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from service.settings import Settings
 from service.sync.sinks import Sink
 
 TYPE_WORDS = {str: "text", int: "ett heltal", float: "ett tal", bool: "true eller false"}
@@ -40,8 +40,7 @@ def setting(help: str, default: Any = dataclasses.MISSING) -> Any:
 class Context:
     """What a sink may need from the running service; one per worker."""
 
-    config: Mapping[str, Any]
-    instance_path: Path
+    settings: Settings
     sleep: Callable[[float], None] = time.sleep
     # Test seams by kind name, e.g. a transport adapter for Google.
     seams: Mapping[str, Any] = field(default_factory=dict)

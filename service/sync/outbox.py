@@ -18,8 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from forms import Status
-from service.models import Response
-from service.sync.models import OutboxEntry, SyncTarget
+from service.models import OutboxEntry, Response, SyncTarget
 
 DEFAULT_LEASE = dt.timedelta(minutes=10)
 

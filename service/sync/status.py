@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.db import get_db
-from service.organisations import Directory
+from service.models import SyncTarget
+from service.runtime import Runtime, current_settings
 from service.sync import outbox
 from service.sync.health import SyncHealth, sync_health
-from service.sync.models import SyncTarget
 from service.sync.registry import default_target
 from service.sync.worker import describe
 
@@ -35,14 +34,18 @@ class TargetStatus:
         return not self.parked_reason and not self.last_error
 
 
-def target_status(app: Flask, db: Session) -> list[TargetStatus]:
+def target_status(runtime: Runtime, db: Session) -> list[TargetStatus]:
     """Every organisation in the file, then any unknown target that still has work."""
-    directory: Directory = app.extensions["checklistor.organisations"]
+    directory, settings = runtime.organisations, runtime.settings
     pending = outbox.pending_counts(db)
     states = {s.target: s for s in db.scalars(select(SyncTarget))}
     rows: list[TargetStatus] = []
     names = {
-        org.slug: (org.name, describe(app, org), (org.spreadsheet or default_target()).kind.label)
+        org.slug: (
+            org.name,
+            describe(settings, org),
+            (org.spreadsheet or default_target()).kind.label,
+        )
         for org in directory
     }
     for target in [*names, *sorted(set(pending) - set(names))]:
@@ -66,6 +69,5 @@ def target_status(app: Flask, db: Session) -> list[TargetStatus]:
 
 def sync_state() -> SyncHealth:
     """The mirroring's health for the current app (`/healthz`, the admin page)."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    stale = dt.timedelta(seconds=float(app.config.get("SYNC_STALE_SECONDS", 300)))
+    stale = dt.timedelta(seconds=current_settings().sync_stale_seconds)
     return sync_health(get_db(), stale)

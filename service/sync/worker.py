@@ -13,19 +13,17 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-from flask import Flask
 
 from forms import Catalogue
 from service.catalogue import catalogue_for
-from service.models import utcnow
-from service.organisations import Directory, Organisation
+from service.models import SyncTarget, utcnow
+from service.organisations import Organisation
+from service.runtime import Runtime
+from service.settings import Settings
 from service.sync import health, outbox, registry
 from service.sync.batches import BatchMaker, load_records
 from service.sync.kind import Context, SinkKind
-from service.sync.models import SyncTarget
 from service.sync.sinks import PermanentSyncError, Sink, SyncError, TransientSyncError
 
 log = logging.getLogger(__name__)
@@ -45,20 +43,22 @@ class TargetResult:
     reason: str = ""
 
 
-def context(app: Flask, **kwargs: Any) -> Context:
-    return Context(app.config, Path(app.instance_path), **kwargs)
-
-
-def describe(app: Flask, org: Organisation) -> str:
-    return (org.spreadsheet or registry.default_target()).describe(org.slug, context(app))
+def describe(settings: Settings, org: Organisation) -> str:
+    """Where the organisation's answers are mirrored, for operators."""
+    target = org.spreadsheet or registry.default_target()
+    return target.describe(org.slug, Context(settings))
 
 
 class Worker:
-    """Runs passes for one app; `now` and `after_write` are seams for tests."""
+    """Runs passes over the outbox; `now` and `after_write` are seams for tests.
+
+    It needs no web app: the runtime (service/runtime.py) brings the settings, the
+    database, the organisations and the shipped checklists.
+    """
 
     def __init__(
         self,
-        app: Flask,
+        runtime: Runtime,
         *,
         google_adapter: Any = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -66,16 +66,17 @@ class Worker:
         after_write: Callable[[str], None] | None = None,
         owner: str | None = None,
     ) -> None:
-        self.app = app
-        self.sessionmaker = app.extensions["checklistor.sessionmaker"]
-        self.catalogue: Catalogue = app.extensions["checklistor.forms"]
-        self.directory: Directory = app.extensions["checklistor.organisations"]
-        self.context = context(app, sleep=sleep, seams={"google": google_adapter})
+        self.runtime = runtime
+        self.settings = runtime.settings
+        self.sessionmaker = runtime.sessionmaker
+        self.catalogue: Catalogue = runtime.forms
+        self.directory = runtime.organisations
+        self.context = Context(self.settings, sleep=sleep, seams={"google": google_adapter})
         self.sleep = sleep
         self.now = now
         self.after_write = after_write
         self.owner = owner or outbox.worker_id()
-        self.lease = dt.timedelta(seconds=int(app.config.get("SYNC_LEASE_SECONDS", 600)))
+        self.lease = dt.timedelta(seconds=self.settings.sync_lease_seconds)
         self._beaten: dt.datetime | None = None
         self._use_catalogue(self.catalogue, force=True)
 
@@ -97,7 +98,7 @@ class Worker:
     def run_once(self, force: bool = False) -> list[TargetResult]:
         """One pass over every target with pending work; `force` retries parked targets."""
         with self.sessionmaker() as db:
-            self._use_catalogue(catalogue_for(self.app, db))
+            self._use_catalogue(catalogue_for(self.runtime, db))
             targets = outbox.targets_with_work(db)
             db.commit()
             results = [self._sync_target(db, target, force) for target in sorted(targets)]
@@ -160,7 +161,7 @@ class Worker:
                     f"Organisationen '{target}' finns inte i organisationsfilen; "
                     "dess svar väntar tills den finns igen."
                 )
-            state.description = describe(self.app, org)
+            state.description = describe(self.settings, org)
             sink, maker = self.sink_for(org)
             records = load_records(db, {e.response_id for e in entries})
             sink.write(maker.batches(records))

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from exports.filters import ExportFilter, FilterError, year_period
 from service import followup
@@ -19,6 +19,7 @@ from service.catalogue import current_catalogue
 from service.consultations.notices import swedish_today
 from service.db import get_db
 from service.errors import fail
+from service.runtime import current_runtime
 from service.sync.status import target_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -94,7 +95,7 @@ def overview() -> tuple[str, int]:
         error=error,
         download_url=url_for("downloads.regional_xlsx", **filters.download_args()),  # type: ignore[arg-type]
         more_url=url_for("downloads.regional", **filters.download_args()),  # type: ignore[arg-type]
-        sync_status=target_status(current_app, db),
+        sync_status=target_status(current_runtime(), db),
         consultations=followup.consultation_standing(db, directory(), swedish_today()),
     ), (400 if error else 200)
 

@@ -24,6 +24,7 @@ from service.access import admin_required, current_org, directory, org_required
 from service.catalogue import current_catalogue
 from service.db import get_db
 from service.errors import fail
+from service.runtime import current_settings
 
 bp = Blueprint("downloads", __name__)
 
@@ -95,7 +96,7 @@ def regional_xlsx() -> WerkzeugResponse | tuple[str, int]:
         return _form_page(str(exc))
     db = get_db()
     name = f"checklistor-regionen-{dt.date.today().isoformat()}.xlsx"
-    if export_query.count(db, selection) > int(current_app.config["EXPORT_INLINE_LIMIT"]):
+    if export_query.count(db, selection) > current_settings().export_inline_limit:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         started = export_jobs.start(app, db, directory(), selection, name)
         return redirect(url_for("downloads.job", job_id=started.job_id), 303)

@@ -27,6 +27,7 @@ from service.consultations import queries as consultation_queries
 from service.db import get_db
 from service.errors import fail
 from service.models import Plan, Response, Revision
+from service.runtime import current_settings
 
 bp = Blueprint("plans", __name__)
 
@@ -62,7 +63,7 @@ class PlanLink:
 
 def plan_url(plan: Plan) -> str:
     """The plan page's full address under PUBLIC_URL; needs only an app context."""
-    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    base = current_settings().public_url.rstrip("/")
     path = current_app.url_map.bind("localhost").build("plans.show", {"plan_id": plan.id})
     return base + path
 

@@ -18,9 +18,9 @@ from forms.clock import swedish_today
 from service.consultations import notices
 from service.consultations.cli import Reminders, notify
 from service.db import new_session
-from service.mail.models import MailMessage
 from service.mail.sender import send_pending
-from service.models import Consultation
+from service.models import Consultation, MailMessage
+from service.runtime import runtime_of, settings_of
 from support.live import service_env, stop, sync_worker
 from tests.consultation_rows import ask, organisations_file, submitted_plan, update, write
 from tests.mail.smtp_server import Arrived, Certificates, smtp_server
@@ -79,7 +79,7 @@ def test_each_consultee_with_a_mailbox_is_asked_once(
     assert queue(app, notices.asked, request) == 2  # Länsstyrelsen has no mailbox
     assert queue(app, notices.asked, request) == 0  # exactly once, however often called
     with smtp_server(trust, port) as inbox:
-        assert send_pending(app).sent >= 2  # the receipt of the submission goes too
+        assert send_pending(runtime_of(app)).sent >= 2  # the receipt of the submission goes too
     asked = [a for a in inbox.arrived if "ber om synpunkter" in a.message["Subject"]]
     assert sorted(a.envelope_to[0] for a in asked) == [REGION, TRAFIKVERKET]
     mail = asked[0].message
@@ -130,11 +130,11 @@ def test_the_asking_organisation_hears_of_each_send_once(
     assert queue(app, notices.answered, request, "trafikverket") is True
     assert queue(app, notices.answered, request, "trafikverket") is False  # the same send
     with smtp_server(trust, port) as inbox:
-        send_pending(app)
+        send_pending(runtime_of(app))
         # Later the same organisation adds a correction: a new send, a new notice.
         write(app, request.id, "trafikverket", "Norra sidan.", parent_id=first)
         assert queue(app, notices.answered, request, "trafikverket") is True
-        assert send_pending(app).sent == 1
+        assert send_pending(runtime_of(app)).sent == 1
     answered = [a for a in inbox.arrived if a.message["Subject"].startswith("Synpunkter från")]
     assert [a.envelope_to for a in answered] == [[KARLSKRONA], [KARLSKRONA]]
     assert answered[0].message["Subject"].startswith("Synpunkter från Trafikverket: Hästö 4:12")
@@ -182,7 +182,7 @@ def test_reminders_three_days_before_and_when_the_date_has_passed_each_once(
         f"consultation-soon:{open_id}:trafikverket:{day}",
     ]
     with smtp_server(trust, port) as inbox:
-        send_pending(app)
+        send_pending(runtime_of(app))
     subjects = {a.message["Subject"]: a for a in inbox.arrived if a.envelope_to == [TRAFIKVERKET]}
     soon = next(a for s, a in subjects.items() if s.startswith("Påminnelse"))
     late = next(a for s, a in subjects.items() if s.startswith("Svarsdatumet har passerat"))
@@ -251,7 +251,7 @@ def test_the_sync_watcher_beside_serve_sends_the_reminder(
     env = service_env(
         Path(app.instance_path),
         CHECKLISTOR_DATABASE_URL=database_url,
-        CHECKLISTOR_ORGANISATIONS=str(app.config["ORGANISATIONS"]),
+        CHECKLISTOR_ORGANISATIONS=str(settings_of(app).organisations),
         CHECKLISTOR_PUBLIC_URL=PUBLIC,
     )
     outbox = Path(app.instance_path) / "mail"

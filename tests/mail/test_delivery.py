@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from service.mail import outbox
 from service.mail.cli import mail_group
-from service.mail.models import MailMessage
 from service.mail.sender import send_pending
-from service.models import utcnow
+from service.models import MailMessage, utcnow
+from service.runtime import reconfigure, runtime_of
 from support.live import BIN, TEST_SECRET_KEY, service_env, stop
 from tests.mail.conftest import MAIL_FROM, smtp_url
 from tests.mail.smtp_server import Certificates, smtp_server
@@ -28,7 +28,7 @@ from tests.mail.smtp_server import Certificates, smtp_server
 
 def queue(app: Flask, *recipients: str) -> None:
     """Queue one message per recipient in one transaction, as an event would."""
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         for n, recipient in enumerate(recipients):
             message = outbox.Outgoing(
                 key=f"test:{n}:{recipient}",
@@ -42,14 +42,14 @@ def queue(app: Flask, *recipients: str) -> None:
 
 
 def rows(app: Flask) -> list[MailMessage]:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return list(db.scalars(select(MailMessage).order_by(MailMessage.id)))
 
 
 def test_the_same_event_never_queues_two_messages(mail_app: Callable[..., Flask]) -> None:
     app = mail_app(None)
     queue(app, "a@kommun.se")
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         again = outbox.Outgoing("test:0:a@kommun.se", "a@kommun.se", "x", "x", "x")
         assert not outbox.enqueue(db, again, "checklistor.example.se")
     assert len(rows(app)) == 1
@@ -64,7 +64,7 @@ def test_refused_messages_wait_and_are_retried_until_the_server_takes_them(
     clock = [start]
     with smtp_server(trust, port) as inbox:
         inbox.refuse_next = 3  # a busy server: 451 to the next three messages
-        first = send_pending(app, now=lambda: clock[0])
+        first = send_pending(runtime_of(app), now=lambda: clock[0])
         assert (first.sent, first.retrying) == (0, 2)
         assert "451" in first.error
         waiting = rows(app)
@@ -72,14 +72,14 @@ def test_refused_messages_wait_and_are_retried_until_the_server_takes_them(
         assert all(m.next_attempt_at and m.next_attempt_at > start for m in waiting)
 
         # Within the pause nothing is tried; after it, the third refusal and one success.
-        assert send_pending(app, now=lambda: clock[0]).sent == 0
+        assert send_pending(runtime_of(app), now=lambda: clock[0]).sent == 0
         assert inbox.refuse_next == 1
         clock[0] = start + dt.timedelta(minutes=2)
-        second = send_pending(app, now=lambda: clock[0])
+        second = send_pending(runtime_of(app), now=lambda: clock[0])
         assert (second.sent, second.retrying) == (1, 1)
         clock[0] = start + dt.timedelta(hours=1)
-        assert send_pending(app, now=lambda: clock[0]).sent == 1
-        assert send_pending(app, force=True).sent == 0
+        assert send_pending(runtime_of(app), now=lambda: clock[0]).sent == 1
+        assert send_pending(runtime_of(app), force=True).sent == 0
 
     assert sorted(a.envelope_to[0] for a in inbox.arrived) == ["a@kommun.se", "b@kommun.se"]
     assert all(m.sent_at is not None and m.last_error is None for m in rows(app))
@@ -90,12 +90,12 @@ def test_a_server_that_is_away_is_waited_for(
 ) -> None:
     app = mail_app(port)
     queue(app, "a@kommun.se")
-    away = send_pending(app)
+    away = send_pending(runtime_of(app))
     assert (away.sent, away.retrying) == (0, 1)
     assert f"smtp://127.0.0.1:{port} kan inte nås" in away.error
     assert rows(app)[0].last_error == away.error
     with smtp_server(trust, port) as inbox:
-        assert send_pending(app, force=True).sent == 1
+        assert send_pending(runtime_of(app), force=True).sent == 1
     assert len(inbox.arrived) == 1
 
 
@@ -106,12 +106,12 @@ def test_an_address_refused_for_good_is_not_retried_and_the_rest_go(
     queue(app, "finns-inte@kommun.se", "b@kommun.se")
     with smtp_server(trust, port) as inbox:
         inbox.reject = {"finns-inte@kommun.se"}
-        result = send_pending(app)
+        result = send_pending(runtime_of(app))
         assert result.sent == 1
         assert result.failed == [
             "finns-inte@kommun.se: e-postservern svarade 550 5.1.1 Adressen finns inte"
         ]
-        assert send_pending(app, force=True).sent == 0
+        assert send_pending(runtime_of(app), force=True).sent == 0
     assert [a.envelope_to for a in inbox.arrived] == [["b@kommun.se"]]
     refused = rows(app)[0]
     assert refused.failed_at is not None and refused.sent_at is None
@@ -121,10 +121,10 @@ def test_a_wrong_password_waits_with_a_clear_reason(
     mail_app: Callable[..., Flask], port: int, trust: Certificates
 ) -> None:
     app = mail_app(port)
-    app.config["SMTP_URL"] = f"smtp://checklistor:fel@127.0.0.1:{port}"
+    reconfigure(app, smtp_url=f"smtp://checklistor:fel@127.0.0.1:{port}")
     queue(app, "a@kommun.se")
     with smtp_server(trust, port) as inbox:
-        result = send_pending(app)
+        result = send_pending(runtime_of(app))
     assert result.retrying == 1 and "inloggningen på" in result.error and "nekades" in result.error
     assert not inbox.arrived
 
@@ -221,7 +221,7 @@ def test_typed_line_breaks_never_make_headers_and_a_bad_address_never_blocks_the
     mail_app: Callable[..., Flask], port: int, trust: Certificates
 ) -> None:
     app = mail_app(port)
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         sneaky = outbox.Outgoing(
             "test:sneaky", "a@kommun.se", "Kvitto: Plan\r\nBcc: x@annan.se", "x", "<p>x</p>"
         )
@@ -231,7 +231,7 @@ def test_typed_line_breaks_never_make_headers_and_a_bad_address_never_blocks_the
             outbox.enqueue(db, message, "example.se")
         db.commit()
     with smtp_server(trust, port) as inbox:
-        result = send_pending(app)
+        result = send_pending(runtime_of(app))
     assert result.sent == 2 and len(result.failed) == 1
     assert [a.envelope_to for a in inbox.arrived] == [["a@kommun.se"], ["b@kommun.se"]]
     first = inbox.arrived[0].message
@@ -243,5 +243,5 @@ def test_the_sync_watcher_sends_one_batch_between_its_sheet_passes(
 ) -> None:
     app = mail_app(None)
     queue(app, *(f"p{n}@kommun.se" for n in range(outbox.BATCH + 10)))
-    assert send_pending(app, batches=1).sent == outbox.BATCH
-    assert send_pending(app).sent == 10
+    assert send_pending(runtime_of(app), batches=1).sent == outbox.BATCH
+    assert send_pending(runtime_of(app)).sent == 10

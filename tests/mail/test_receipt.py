@@ -13,9 +13,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from forms import Form
-from service.mail.models import MailMessage
 from service.mail.sender import send_pending
-from service.models import Response
+from service.models import MailMessage, Response
+from service.runtime import runtime_of
 from support.answers import complete_answers
 from tests.conftest import Browser
 from tests.mail.conftest import MAIL_FROM
@@ -32,7 +32,7 @@ def submit(app: Flask, form: Form, **answers: str) -> str:
 
 
 def queued(app: Flask) -> list[MailMessage]:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return list(db.scalars(select(MailMessage).order_by(MailMessage.id)))
 
 
@@ -48,8 +48,8 @@ def test_the_receipt_arrives_once_in_swedish_with_text_and_html(
         assert not inbox.arrived  # queued with the submission, sent by the pass after commit
         assert [m.recipient for m in queued(app)] == ["planerare@karlskrona.se"]
 
-        first = send_pending(app)
-        again = send_pending(app, force=True)
+        first = send_pending(runtime_of(app))
+        again = send_pending(runtime_of(app), force=True)
 
     assert (first.sent, again.sent) == (1, 0)
     assert len(inbox.arrived) == 1
@@ -89,7 +89,7 @@ def test_each_submission_gets_its_own_receipt_and_a_draft_none(
     browser.post_form(edit, complete_answers(form), action="draft")
     browser.post_form(edit, complete_answers(form, "nej", email="ny@karlskrona.se"))
     with smtp_server(trust, port) as inbox:
-        assert send_pending(app).sent == 2
+        assert send_pending(runtime_of(app)).sent == 2
     assert [a.envelope_to for a in inbox.arrived] == [
         ["planerare@karlskrona.se"],
         ["ny@karlskrona.se"],
@@ -105,7 +105,7 @@ def test_implicit_tls_with_smtps(
     app = mail_app(port, scheme="smtps")
     submit(app, catalogue.get("oversiktsplan"))
     with smtp_server(trust, port, implicit_tls=True) as inbox:
-        assert send_pending(app).sent == 1
+        assert send_pending(runtime_of(app)).sent == 1
     assert inbox.arrived[0].user == USER
     assert inbox.arrived[0].message["Subject"].startswith("Kvitto: Översiktsplan för ")
 
@@ -115,15 +115,15 @@ def test_without_smtp_the_receipt_is_an_eml_file_in_the_instance_folder(
 ) -> None:
     app = mail_app(None)
     submit(app, catalogue.get("detaljplan"), **{"m-plan_name": "Vämö park"})
-    assert send_pending(app).sent == 1
+    assert send_pending(runtime_of(app)).sent == 1
     files = list((tmp_path / "instance" / "mail").glob("*.eml"))
     assert len(files) == 1
     text = files[0].read_text(encoding="utf-8")
     assert "To: planerare@karlskrona.se" in text
     assert re.search(r"^Subject: .+", text, re.M)
-    assert send_pending(app, force=True).sent == 0
+    assert send_pending(runtime_of(app), force=True).sent == 0
     assert len(list((tmp_path / "instance" / "mail").glob("*.eml"))) == 1
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         response = db.scalars(select(Response)).one()
         assert response.title == "Vämö park"
         assert isinstance(db.scalars(select(MailMessage.sent_at)).one(), dt.datetime)

@@ -22,6 +22,7 @@ from forms import load_catalogue
 from service import create_app
 from service.db import get_db
 from service.models import Response, Revision, utcnow
+from service.runtime import runtime_of
 from support.answers import complete_answers
 from support.live import TEST_SECRET_KEY, gunicorn, link_path, service_env
 
@@ -75,7 +76,7 @@ def fill(url: str, instance: Path, count: int) -> None:
                 ],
             )
             db.commit()
-    app.extensions["checklistor.engine"].dispose()
+    runtime_of(app).engine.dispose()
 
 
 def worker_rss_mb(port: int) -> float:

@@ -22,8 +22,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from forms import load_catalogue
-from service.models import Response
-from service.sync.models import OutboxEntry
+from service.models import OutboxEntry, Response
 from support.answers import complete_answers
 from support.live import Planner, checklistor, gunicorn, service_env, stop, sync_worker
 from support.sheets_fake import FakeSheets

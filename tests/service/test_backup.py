@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 import service.backup_cli
 from service import create_app
 from service.backup_cli import backup, restore
-from service.models import Response, Revision
-from service.sync.models import OutboxEntry
+from service.models import OutboxEntry, Response, Revision
+from service.runtime import runtime_of
 from tests.conftest import link_token
 from tests.sync.helpers import submit, worker
 
@@ -63,7 +63,7 @@ def instance(tmp_path: Path, name: str, url: str, **kw: bool) -> Flask:
 
 
 def count(app: Flask, model: type) -> int:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return int(db.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -85,7 +85,7 @@ class Load:
             while not self.stop.is_set() and n < 400:
                 again = self.acked[-3][0] if n % 3 == 2 and len(self.acked) >= 3 else None
                 response_id = submit(self.app, ORGS[n % 3], response_id=again)
-                with self.app.extensions["checklistor.sessionmaker"]() as db:
+                with runtime_of(self.app).sessionmaker() as db:
                     revision = db.get(Response, response_id).revision  # type: ignore[union-attr]
                 self.acked.append((response_id, revision, not self.backup_started.is_set()))
                 n += 1
@@ -119,7 +119,7 @@ def test_a_backup_during_submissions_restores_into_a_fresh_instance(
 
     before = [(rid, rev) for rid, rev, early in load.acked if early]
     assert len(before) >= 10
-    with fresh.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(fresh).sessionmaker() as db:
         for response_id, revision in before:
             row = db.get(Response, response_id)
             assert row is not None and row.revision >= revision

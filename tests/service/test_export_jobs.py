@@ -15,6 +15,7 @@ from flask import Flask
 from service import create_app
 from service.db import get_db
 from service.models import ExportJob
+from service.runtime import reconfigure
 from tests.conftest import Browser
 from tests.service.test_downloads import add, download, ids, workbook
 
@@ -35,7 +36,7 @@ def test_a_large_export_is_built_in_the_background_and_served_from_any_instance(
 ) -> None:
     made = [add(app, org) for org in ("karlskrona", "ronneby", "olofstrom")]
     inline = workbook(download(admin.client, "/admin/export.xlsx").data)
-    app.config["EXPORT_INLINE_LIMIT"] = 2
+    reconfigure(app, export_inline_limit=2)
 
     reply = admin.client.get("/admin/export.xlsx")
     assert reply.status_code == 303
@@ -68,7 +69,7 @@ def test_a_large_export_is_built_in_the_background_and_served_from_any_instance(
 
 def test_organisations_cannot_see_a_job(app: Flask, admin: Browser, sign_in: Any) -> None:
     add(app, "karlskrona")
-    app.config["EXPORT_INLINE_LIMIT"] = 0
+    reconfigure(app, export_inline_limit=0)
     page_url = admin.client.get("/admin/export.xlsx").location
     wait_until_done(admin.client, page_url)
     org = sign_in("karlskrona")

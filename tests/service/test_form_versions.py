@@ -28,6 +28,7 @@ from service.catalogue import current_catalogue
 from service.db import get_db
 from service.forms_cli import forms_group
 from service.models import Response
+from service.runtime import runtime_of, settings_of
 from support.answers import complete_answers
 from tests.conftest import Browser
 from tests.forms.xlsform_helpers import revised
@@ -99,7 +100,7 @@ def test_another_instance_sees_a_publication_without_restart(app: Flask, tmp_pat
             "TESTING": True,
             "INSTANCE_PATH": str(tmp_path / "other"),
             "SECRET_KEY": "test-secret",
-            "DATABASE_URL": app.config["DATABASE_URL"],
+            "DATABASE_URL": settings_of(app).database,
         }
     )
     assert latest(other).version == 1
@@ -107,7 +108,7 @@ def test_another_instance_sees_a_publication_without_restart(app: Flask, tmp_pat
     assert same(latest(other), V2)
 
     statements: list[str] = []
-    engine = other.extensions["checklistor.engine"]
+    engine = runtime_of(other).engine
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
@@ -233,7 +234,7 @@ def test_a_draft_on_the_old_version_can_move_to_the_new_one(
 
 
 def submit_on(app: Flask, form: Form, org: str, value: str) -> str:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         response = responses.create(db, org, form)
         responses.submit(db, response, parse_fields(form, complete_answers(form, value).items()))
         return response.id

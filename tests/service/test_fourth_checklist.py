@@ -22,6 +22,7 @@ from forms.xlsform import read_xlsform
 from forms.xlsform_writer import write_xlsform
 from service import create_app
 from service.models import AccessLink
+from service.runtime import runtime_of
 from tests.conftest import Browser, complete_answers
 from tests.sync.helpers import by_key, sheet_rows, workbook_path, worker
 
@@ -104,7 +105,7 @@ def submit_through_review(browser: Browser, form: Form) -> tuple[str, str]:
 def test_a_fourth_definition_goes_from_form_page_to_mirror_and_export(
     app4: Flask, fourth: Form
 ) -> None:
-    catalogue = app4.extensions["checklistor.forms"]
+    catalogue = runtime_of(app4).forms
     assert catalogue.current()[0].id == "regionplan"  # its `order` puts it first
 
     browser = Browser(app4, "karlskrona")

@@ -17,8 +17,7 @@ from forms import Form
 from forms.xlsform_writer import write_xlsform
 from service.db import get_db
 from service.export_cli import export
-from service.form_store import PublishedForm
-from service.models import Response, Revision
+from service.models import PublishedForm, Response, Revision
 from support.answers import complete_answers
 from tests.conftest import Browser
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import service.access
 from service import logs
+from service.runtime import runtime_of
 from support.live import BIN, free_port, link_path, service_env, stop, wait_until_up
 
 
@@ -132,7 +133,7 @@ def test_redaction_keeps_the_rest_of_the_line() -> None:
 def test_a_database_error_is_logged_without_the_values_it_was_writing(
     app: Flask, captured: io.StringIO
 ) -> None:
-    engine = app.extensions["checklistor.engine"]
+    engine = runtime_of(app).engine
     answer = "-".join(["hemligt", "svar"])  # not in the traceback's source lines
     try:
         with engine.begin() as conn:

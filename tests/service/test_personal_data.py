@@ -14,10 +14,9 @@ from flask import Flask
 from sqlalchemy import select, text, update
 
 from service.mail import outbox
-from service.mail.models import MailMessage
-from service.models import Response, Revision, utcnow
+from service.models import MailMessage, OutboxEntry, Response, Revision, utcnow
 from service.personal_data import personal_data_group
-from service.sync.models import OutboxEntry
+from service.runtime import runtime_of
 from tests.sync.helpers import submit
 
 PERSONAL = {"contact_email", "contact_role", "reviewer_role"}
@@ -39,7 +38,7 @@ def snapshot(app: Flask) -> dict[str, list[dict[str, Any]]]:
             values["data"] = json.loads(values["data"])
         return values
 
-    with app.extensions["checklistor.engine"].connect() as conn:
+    with runtime_of(app).engine.connect() as conn:
         return {
             table: [
                 decoded(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY {key}"))
@@ -62,7 +61,7 @@ def make_history(app: Flask) -> dict[str, str]:
     submit(app, "karlskrona", response_id=old_submitted, comment="Andra versionen")
     old_draft = submit(app, "ronneby")
     recent = submit(app, "olofstrom")
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         draft = db.get(Response, old_draft)
         assert draft is not None
         draft.status = "draft"
@@ -147,12 +146,12 @@ def test_the_purge_removes_only_the_personal_fields(app: Flask) -> None:
 
 def test_without_older_than_the_configured_retention_applies(app: Flask) -> None:
     make_history(app)
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         db.execute(update(Response).values(updated_at=utcnow() - dt.timedelta(days=1000)))
         db.commit()
     result = CliRunner().invoke(personal_data_group, ["purge", "--dry-run"], obj=app)
     assert "ur 0 checklistor" in result.output  # 1,000 days is within the 1,095 of the default
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         db.execute(update(Response).values(updated_at=utcnow() - dt.timedelta(days=1100)))
         db.commit()
     result = CliRunner().invoke(personal_data_group, ["purge", "--dry-run"], obj=app)
@@ -163,5 +162,5 @@ def test_a_wrong_age_is_a_swedish_usage_error(app: Flask) -> None:
     result = CliRunner().invoke(personal_data_group, ["purge", "--older-than", "tre år"], obj=app)
     assert result.exit_code == 2
     assert "ska vara antal dagar eller år (1095d, 3y) eller ett datum" in result.output
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         assert db.scalars(select(OutboxEntry)).first() is None

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from service import plans
 from service.db import get_db
 from service.models import Plan, Response
+from service.runtime import runtime_of, settings_of
 from service.sync import registry
 from service.views.plans import plan_link
 from support.answers import complete_answers
@@ -68,7 +69,7 @@ def test_plans_started_at_once_wait_for_each_other_and_a_rollback_leaves_nothing
 ) -> None:
     """Two sessions take numbers at once: the second waits for the first's commit and takes
     the next; a plan whose save is rolled back leaves neither a plan nor a used number."""
-    maker = app.extensions["checklistor.sessionmaker"]
+    maker = runtime_of(app).sessionmaker
     first, second = maker(), maker()
     taken: list[str] = []
     try:
@@ -231,7 +232,7 @@ def test_the_confirmation_quotes_the_reference_and_offers_the_right_spreadsheet(
     app: Flask, sign_in: Any, catalogue: Any, google: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if google:
-        directory = app.extensions["checklistor.organisations"]
+        directory = runtime_of(app).organisations
         org = dataclasses.replace(
             directory.get("karlskrona"), spreadsheet=registry.target({"google_key": "abc123"})
         )
@@ -287,7 +288,7 @@ def test_plan_link_for_the_receipt_mail_needs_no_request(
         link = plan_link(get_db(), response)
     assert link.reference == plan(app, plan_id).reference
     assert (link.name, link.stage) == ("Hästö", "Granskning")
-    assert link.url == f"{app.config['PUBLIC_URL'].rstrip('/')}/plan/{plan_id}"
+    assert link.url == f"{settings_of(app).public_url.rstrip('/')}/plan/{plan_id}"
     assert "/in/" not in link.url  # never a sign-in link
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from service.runtime import runtime_of
 from service.sync import registry
 from support.answers import complete_answers
 
@@ -21,7 +22,7 @@ def test_the_receipt_offers_the_download_or_the_google_sheet(
     assert "organisations kalkylblad" not in receipt  # a file on the server is no sheet to open
     assert 'href="/hem/svar.xlsx"' in receipt
 
-    org = app.extensions["checklistor.organisations"].get("karlskrona")
+    org = runtime_of(app).organisations.get("karlskrona")
     # The organisation is frozen as loaded; a test may still point it at a Google Sheet.
     object.__setattr__(org, "spreadsheet", registry.target({"google_key": "1AbC"}))
     receipt = browser.client.get(reply.location).get_data(as_text=True)

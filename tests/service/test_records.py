@@ -8,6 +8,7 @@ from exports.filters import ExportFilter
 from forms import parse_fields
 from service import records, responses
 from service.models import Response
+from service.runtime import runtime_of
 from service.sync.batches import load_records
 from support.answers import complete_answers
 from tests.sync.helpers import submit
@@ -16,8 +17,8 @@ from tests.sync.helpers import submit
 def test_the_mirror_and_the_downloads_read_the_same_records(app: Flask) -> None:
     first, second = submit(app), submit(app, org="ronneby")
     submit(app, comment="Ändrad", response_id=first)  # a second revision
-    form = app.extensions["checklistor.forms"].latest("detaljplan")
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    form = runtime_of(app).forms.latest("detaljplan")
+    with runtime_of(app).session() as db:
         edited = db.get(Response, second)
         assert edited is not None
         changes = complete_answers(form, "nej")  # a draft of changes, not sent in
@@ -45,7 +46,7 @@ def test_the_mirror_and_the_downloads_read_the_same_records(app: Flask) -> None:
 
 def test_streaming_leaves_the_session_s_connection_as_it_was(app: Flask) -> None:
     submit(app)
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         assert len(list(records.stream(db, ExportFilter(), "detaljplan", batch_size=1))) == 1
         options = db.connection().get_execution_options()
         assert "yield_per" not in options

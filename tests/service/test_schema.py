@@ -11,11 +11,11 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-import service.db  # noqa: F401  (every table registered)
 from service import create_app, schema
 from service.cli import cli
 from service.errors import StartupError
 from service.models import Base
+from service.runtime import runtime_of, settings_of
 from support.live import TEST_SECRET_KEY
 
 
@@ -43,7 +43,7 @@ def test_a_fresh_database_is_created_at_the_newest_schema(
     tmp_path: Path, database_url: str
 ) -> None:
     app = make(tmp_path, database_url)
-    engine = app.extensions["checklistor.engine"]  # type: ignore[attr-defined]
+    engine = runtime_of(app).engine
     assert schema.current_revision(engine) == schema.head_revision()
     engine.dispose()
 
@@ -70,7 +70,7 @@ def test_an_older_shared_database_is_refused_until_upgraded(
     assert f"från 0001 till {schema.head_revision()}" in result.output
     status = CliRunner().invoke(cli, ["db", "status"])
     assert "(aktuellt)" in status.output
-    make(tmp_path, database_url).extensions["checklistor.engine"].dispose()  # type: ignore[attr-defined]
+    runtime_of(make(tmp_path, database_url)).engine.dispose()
     engine.dispose()
 
 
@@ -81,7 +81,7 @@ def test_the_embedded_default_upgrades_by_itself(tmp_path: Path) -> None:
     engine = create_engine(url)
     command.upgrade(schema._config(engine), "0001")
     app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": TEST_SECRET_KEY})
-    assert app.config["DATABASE_URL"] == url
+    assert settings_of(app).database == url
     assert schema.current_revision(engine) == schema.head_revision()
     engine.dispose()
 

@@ -19,6 +19,7 @@ from service.config import secret_bits
 from service.db import get_db
 from service.errors import StartupError
 from service.models import AccessLink, SignedInSession
+from service.runtime import settings_of
 from tests.conftest import Browser, link_token
 
 COOKIE = "checklistor_session"
@@ -54,7 +55,7 @@ def test_rotating_the_link_ends_its_sessions(app: Flask, sign_in: Any) -> None:
 
 
 def test_an_idle_session_ends_and_use_keeps_one_alive(app: Flask, sign_in: Any) -> None:
-    idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    idle = dt.timedelta(minutes=settings_of(app).session_idle_minutes)
     assert idle == dt.timedelta(hours=8)
     active, sleeper = sign_in("karlskrona"), sign_in("ronneby")
 

@@ -15,6 +15,7 @@ from forms.xlsform_writer import write_xlsform
 from service import form_store, responses
 from service.catalogue import catalogue_for
 from service.models import Response
+from service.runtime import runtime_of
 from service.sync.worker import Worker
 from support.answers import complete_answers
 
@@ -27,12 +28,12 @@ def submit(
     response_id: str | None = None,
 ) -> str:
     """Submit a complete response (or resubmit `response_id`); the first comment is `comment`."""
-    catalogue = app.extensions["checklistor.forms"]
+    catalogue = runtime_of(app).forms
     form = catalogue.latest(form_id)
     fields = complete_answers(form)
     if comment:
         fields[next(iter(form.items)).comment_name] = comment
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         response = db.get(Response, response_id) if response_id else None
         if response is None:
             response = responses.create(db, org, form)
@@ -47,7 +48,7 @@ def later(minutes: int) -> Any:
 
 def worker(app: Flask, **kwargs: Any) -> Worker:
     kwargs.setdefault("sleep", lambda _s: None)
-    return Worker(app, **kwargs)
+    return Worker(runtime_of(app), **kwargs)
 
 
 def workbook_path(app: Flask, org: str = "karlskrona") -> Path:
@@ -68,7 +69,7 @@ def by_key(rows: list[list[Any]]) -> list[dict[str, Any]]:
 
 def publish_short_title(app: Flask, short_title: str, form_id: str = "detaljplan") -> None:
     """Publish a new version of a checklist that differs only in its short title."""
-    with app.extensions["checklistor.sessionmaker"]() as db:
-        catalogue = catalogue_for(app, db)
+    with runtime_of(app).session() as db:
+        catalogue = catalogue_for(runtime_of(app), db)
         form = dataclasses.replace(catalogue.latest(form_id), short_title=short_title)
         form_store.publish(db, catalogue, write_xlsform(form), "ny.xlsx", "test")

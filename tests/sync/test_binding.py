@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from flask import Flask
 from openpyxl import load_workbook
 
+from service.runtime import reconfigure
 from service.sync.cli import sync
 from support.sheets_fake import FakeSheets
 from tests.sync.conftest import KARLSKRONA, google_worker
@@ -161,7 +162,7 @@ def _rev1(row: list[Any], keys: list[Any]) -> list[Any]:
 
 def _with_adapter(mirror: Mirror) -> Flask:
     if mirror.kind == "google":
-        mirror.app.config["SYNC_GOOGLE_API_URL"] = mirror.fake.base_url
+        reconfigure(mirror.app, sync_google_api_url=mirror.fake.base_url)
     return mirror.app
 
 

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
 
-from service.models import Response
+from service.models import OutboxEntry, Response, SyncTarget
+from service.runtime import runtime_of
 from service.sync import outbox
 from service.sync.cli import sync
-from service.sync.models import OutboxEntry, SyncTarget
 from support.answers import complete_answers
 from tests.sync.helpers import by_key, later, sheet_rows, submit, workbook_path, worker
 
@@ -28,12 +28,12 @@ OTHER = "otherhost:1"  # a worker on another machine: its claim can only run out
 
 
 def pending(app: Flask) -> int:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return int(db.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
 
 
 def target_state(app: Flask, target: str = "karlskrona") -> SyncTarget:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         state = db.get(SyncTarget, target)
         assert state is not None
         db.expunge(state)
@@ -47,7 +47,7 @@ def mirrored(app: Flask, org: str = "karlskrona") -> list[tuple[str, int]]:
 
 def hold(app: Flask, owner: str, minutes_ahead: int = 0) -> None:
     """`owner` claims karlskrona's target as a worker whose clock is `minutes_ahead`."""
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         assert outbox.claim_target(db, "karlskrona", owner, later(minutes_ahead)()) is not None
 
 
@@ -102,12 +102,12 @@ def test_a_target_locked_by_a_claim_in_progress_is_skipped_not_waited_for(
     if not database_url.startswith("postgresql"):
         pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite has one writer at a time anyway")
     submit(app)
-    with app.extensions["checklistor.sessionmaker"]() as first:
+    with runtime_of(app).session() as first:
         hold(app, OTHER)  # the target row exists; now lock it as a claim in progress does
         first.scalars(
             select(SyncTarget).where(SyncTarget.target == "karlskrona").with_for_update()
         ).one()
-        with app.extensions["checklistor.sessionmaker"]() as second:
+        with runtime_of(app).session() as second:
             assert outbox.claim_target(second, "karlskrona", "thishost:2", later(11)()) is None
         first.rollback()
     assert pending(app) == 1
@@ -177,7 +177,7 @@ def test_ack_of_a_lost_claim_deletes_nothing(app: Flask) -> None:
     submit(app)
     submit(app, org="ronneby")
     hold(app, OTHER)
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         entries = outbox.pending(db, "karlskrona")
         assert len(entries) == 1
         assert outbox.ack(db, entries, "thishost:2") is False
@@ -212,7 +212,7 @@ def test_sync_all_rebuilds_a_deleted_mirror_with_every_submitted_response_once(
     expected = [(ids[0], 2), (ids[1], 1), (ids[2], 1), (queued, 1)]
     assert sorted(mirrored(app)) == sorted(expected)
     assert mirrored(app, "ronneby") == [(other, 1)]
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         drafts = db.scalar(select(func.count()).where(Response.status == "draft"))
     assert drafts == 1
 
@@ -229,6 +229,6 @@ def test_enqueue_all_for_one_target_queues_only_its_responses(app: Flask) -> Non
     submit(app)
     submit(app, org="ronneby")
     worker(app).run_once()
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         assert outbox.enqueue_all(db, "ronneby") == 1
         assert outbox.pending_counts(db) == {"ronneby": 1}

@@ -13,6 +13,7 @@ from flask import Flask
 
 from service import create_app
 from service.export_cli import export
+from service.runtime import runtime_of
 from tests.sync.helpers import submit, workbook_path, worker
 
 
@@ -35,7 +36,7 @@ def test_instance_folder_database_and_mirrors_are_private(tmp_path: Path, loose_
     assert mode(instance) == 0o700
     database = instance / "checklistor.db"
     submit(app)
-    engine = app.extensions["checklistor.sessionmaker"].kw["bind"]
+    engine = runtime_of(app).sessionmaker.kw["bind"]
     with engine.connect():  # WAL and SHM exist while a connection is open
         for name in ("checklistor.db", "checklistor.db-wal", "checklistor.db-shm"):
             assert mode(instance / name) == 0o600, name

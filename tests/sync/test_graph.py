@@ -13,8 +13,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from service import create_app
+from service.models import OutboxEntry
+from service.runtime import runtime_of, settings_of
 from service.sync.cli import sync
-from service.sync.models import OutboxEntry
 from support.graph_fake import FakeGraph, Workbook
 from support.graph_tls import self_signed
 from tests.sync.helpers import later, submit, worker
@@ -89,7 +90,7 @@ def rows(fake: FakeGraph, form_id: str = "detaljplan", item: str = KARLSKRONA) -
 
 
 def pending(app: Flask) -> int:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return int(db.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
 
 
@@ -350,8 +351,8 @@ def test_new_columns_are_inserted_before_peoples_columns(mapp: Flask, fake: Fake
     from service.sync.mirror import RowUpdate, SheetBatch
     from service.sync.sinks.graph import KIND
 
-    target = mapp.extensions["checklistor.organisations"].get("karlskrona").spreadsheet
-    sink = KIND.build(target.settings, "karlskrona", Context(mapp.config, Path(".")))
+    target = runtime_of(mapp).organisations.get("karlskrona").spreadsheet
+    sink = KIND.build(target.settings, "karlskrona", Context(settings_of(mapp)))
     old = [Column("response_id", "Svarets id", "fixed"), Column("revision", "Version", "fixed")]
     first = RowUpdate("r1", 1, {"response_id": "r1", "revision": 1})
     sink.write([SheetBatch("Blad", old, [first], "blad")])

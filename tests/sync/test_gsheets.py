@@ -9,8 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from service.models import OutboxEntry
+from service.runtime import runtime_of, settings_of
 from service.sync.google import Pacer
-from service.sync.models import OutboxEntry
 from support.sheets_fake import FakeSheets
 from tests.sync.conftest import KARLSKRONA, RONNEBY, google_worker, rows
 from tests.sync.helpers import later, submit
@@ -23,7 +24,7 @@ class Killed(BaseException):
 
 
 def pending(app: Flask) -> int:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return int(db.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
 
 
@@ -142,7 +143,7 @@ def test_bad_credentials_park_the_target(gapp: Flask, fake: FakeSheets, tmp_path
     other = FakeSheets()  # a different key, not known to the token endpoint
     key = other.key_file(token_uri=f"{fake.base_url}/token")
     other.server.server_close()
-    Path(gapp.config["GOOGLE_CREDENTIALS"]).write_text(json.dumps(key))
+    Path(str(settings_of(gapp).google_credentials)).write_text(json.dumps(key))
     submit(gapp)
     result = google_worker(gapp, fake).run_once()[0]
     assert result.outcome == "parked" and "nyckel" in result.reason
@@ -198,7 +199,7 @@ def test_new_columns_are_inserted_before_peoples_columns(gapp: Flask, fake: Fake
     from service.sync.mirror import RowUpdate, SheetBatch
     from service.sync.sinks.gsheets import GoogleSheetSink
 
-    client = google.connect(gapp.config["GOOGLE_CREDENTIALS"], adapter=fake.adapter())
+    client = google.connect(str(settings_of(gapp).google_credentials), adapter=fake.adapter())
     sink = GoogleSheetSink(client, KARLSKRONA)
     old = [Column("response_id", "Svarets id", "fixed"), Column("revision", "Version", "fixed")]
     sink.write(

@@ -8,22 +8,22 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select, update
 
-from service.models import utcnow
+from service.models import OutboxEntry, SyncWorker, utcnow
+from service.runtime import reconfigure, runtime_of
 from service.sync import health
 from service.sync.cli import sync
-from service.sync.models import OutboxEntry, SyncWorker
 from tests.sync.helpers import submit, workbook_path, worker
 
 
 def waited(app: Flask, minutes: int) -> None:
     """Make every pending entry `minutes` old."""
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         db.execute(update(OutboxEntry).values(created_at=utcnow() - dt.timedelta(minutes=minutes)))
         db.commit()
 
 
 def beat(app: Flask, minutes_ago: int) -> None:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         health.beat(db, "otherhost:7", utcnow() - dt.timedelta(minutes=minutes_ago))
 
 
@@ -53,7 +53,7 @@ def test_a_worker_whose_heartbeat_stopped_is_noticed_at_once(app: Flask, client)
 
 
 def test_the_stale_time_is_configurable(app: Flask, client) -> None:
-    app.config["SYNC_STALE_SECONDS"] = 30
+    reconfigure(app, sync_stale_seconds=30)
     submit(app)
     waited(app, 1)
     assert client.get("/healthz").status_code == 503
@@ -88,7 +88,7 @@ def test_every_worker_records_its_heartbeat_and_status_shows_it(app: Flask) -> N
     assert "Synken: HAR STANNAT (senaste varv aldrig, äldsta väntar 4" in status
     worker(app, owner="host-a:1").run_once()
     worker(app, owner="host-b:2").run_once()
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         assert set(db.scalars(select(SyncWorker.worker))) == {"host-a:1", "host-b:2"}
     status = CliRunner().invoke(sync, ["--status"], obj=app).output
     assert "Synken: går som den ska (senaste varv " in status

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from service import create_app
 from service.errors import StartupError
 from service.organisations import load_directory
+from service.runtime import runtime_of
+from service.settings import Settings
 from service.sync import registry
 from service.sync.cli import sync
 from service.sync.kind import Context, SinkKind, setting
@@ -81,7 +83,7 @@ def test_a_registered_kind_gets_the_worker_s_batches(tmp_path: Path, memory_kind
             "ORGANISATIONS": str(orgs),
         }
     )
-    org = app.extensions["checklistor.organisations"].get("karlskrona")
+    org = runtime_of(app).organisations.get("karlskrona")
     assert org.spreadsheet.kind is memory_kind
     assert org.spreadsheet.settings == MemorySettings("karlskrona-hink", 5)
     rid = submit(app, comment="x" * 500)
@@ -128,7 +130,7 @@ def test_settings_of_the_built_in_kinds(tmp_path: Path) -> None:
     )
     target = directory.get("karlskrona").spreadsheet  # type: ignore[union-attr]
     assert target.kind.name == "microsoft" and target.settings.item_id == "01ABC"
-    context = Context({}, tmp_path)
+    context = Context(Settings(instance_path=tmp_path))
     assert target.describe("karlskrona", context) == (
         "Excel i Microsoft 365 (webbplats site,1,2, objekt 01ABC)"
     )

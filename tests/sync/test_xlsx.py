@@ -15,9 +15,10 @@ from openpyxl.comments import Comment
 from sqlalchemy import func, select
 
 from exports.columns import Column
+from service.models import OutboxEntry
+from service.runtime import runtime_of
 from service.sync.cli import sync
 from service.sync.mirror import RowUpdate, SheetBatch
-from service.sync.models import OutboxEntry
 from service.sync.sinks.xlsx import XlsxSink
 from tests.libreoffice import CSV_FILTER, convert
 from tests.sync.helpers import by_key, later, sheet_rows, submit, workbook_path, worker
@@ -30,7 +31,7 @@ class Killed(BaseException):
 
 
 def pending(app: Flask) -> int:
-    with app.extensions["checklistor.sessionmaker"]() as db:
+    with runtime_of(app).session() as db:
         return int(db.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
 
 

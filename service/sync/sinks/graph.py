@@ -73,8 +73,8 @@ def _client(context: Context) -> Any:
     if "microsoft" not in context.clients:
         from service.sync import msgraph
 
-        config = context.config
-        tenant, client_id = config.get("GRAPH_TENANT_ID"), config.get("GRAPH_CLIENT_ID")
+        settings = context.settings
+        tenant, client_id = settings.graph_tenant_id, settings.graph_client_id
         if not tenant or not client_id:
             raise PermanentSyncError(
                 "Microsoft 365 är inte inställt: sätt CHECKLISTOR_GRAPH_TENANT_ID och "
@@ -82,16 +82,16 @@ def _client(context: Context) -> Any:
             )
         try:
             credential = msgraph.credential(
-                config.get("GRAPH_CLIENT_SECRET"), config.get("GRAPH_CERTIFICATE")
+                settings.graph_client_secret, settings.graph_certificate
             )
             context.clients["microsoft"] = msgraph.GraphClient(
                 str(tenant),
                 str(client_id),
                 credential,
-                api_url=config.get("SYNC_GRAPH_API_URL") or msgraph.GRAPH_URL,
-                authority_host=config.get("SYNC_GRAPH_AUTHORITY_HOST") or msgraph.AUTHORITY_HOST,
-                timeout=float(config.get("SYNC_GRAPH_TIMEOUT", 60)),
-                verify=config.get("SYNC_GRAPH_CA_BUNDLE") or True,
+                api_url=settings.sync_graph_api_url or msgraph.GRAPH_URL,
+                authority_host=settings.sync_graph_authority_host or msgraph.AUTHORITY_HOST,
+                timeout=settings.sync_graph_timeout,
+                verify=settings.sync_graph_ca_bundle or True,
                 sleep=context.sleep,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:

@@ -22,8 +22,7 @@ class XlsxSettings:
 
 
 def sheets_dir(context: Context) -> Path:
-    configured = context.config.get("SHEETS_DIR")
-    return Path(configured) if configured else context.instance_path / "sheets"
+    return context.settings.sheets_folder
 
 
 def _xlsx_path(slug: str, context: Context) -> Path:
@@ -57,15 +56,15 @@ def _google_client(context: Context) -> Any:
     if "google" not in context.clients:
         from service.sync import google
 
-        config = context.config
-        path = config.get("GOOGLE_CREDENTIALS")
+        settings = context.settings
+        path = settings.google_credentials
         try:
             context.clients["google"] = google.connect(
-                path,
-                writes_per_minute=int(config.get("SYNC_WRITES_PER_MINUTE", 60)),
-                timeout=float(config.get("SYNC_GOOGLE_TIMEOUT", 60)),
+                str(path) if path else None,
+                writes_per_minute=settings.sync_writes_per_minute,
+                timeout=settings.sync_google_timeout,
                 adapter=context.seams.get("google")
-                or google.api_adapter(config.get("SYNC_GOOGLE_API_URL")),
+                or google.api_adapter(settings.sync_google_api_url),
                 sleep=context.sleep,
             )
         except (ValueError, KeyError, OSError) as exc:

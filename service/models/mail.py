@@ -1,4 +1,4 @@
-"""The mail outbox table."""
+"""The mail outbox."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models import Base, utcnow
+from service.models.base import Base, utcnow
 
 
 class MailMessage(Base):

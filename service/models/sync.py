@@ -1,4 +1,4 @@
-"""Tables of the sync: the outbox and each target's state."""
+"""The sync: the outbox, each target's state and each worker's heartbeat."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models import Base, Response, utcnow
+from service.models.base import Base, utcnow
+from service.models.plans import Response
 
 
 class OutboxEntry(Base):
