@@ -1,8 +1,9 @@
 """The checklists in force: the shipped definitions merged with the published versions.
 
 Each process keeps the merged catalogue and asks the database one small question per
-request (the newest publication's id); only when that changed does it read the stored
-versions again. So a version published on one instance is in use on every instance and
+request (the newest publication's id; for a signed-in request the session lookup reads it
+in the same statement, see note_published); only when that changed does it read the
+stored versions again. So a version published on one instance is in use on every instance and
 worker from their next request or pass, without a restart.
 """
 
@@ -22,6 +23,7 @@ from service.db import get_db
 log = logging.getLogger(__name__)
 
 CACHE = "checklistor.catalogue_cache"
+MARKER = "published_marker"
 _lock = threading.Lock()
 
 
@@ -46,10 +48,13 @@ def merge(base: Catalogue, published: list[Form]) -> Catalogue:
     return Catalogue([*forms, *published])
 
 
-def catalogue_for(app: Flask, db: Session) -> Catalogue:
-    """The catalogue for `app`, refreshed if something was published since it was built."""
+def catalogue_for(app: Flask, db: Session, marker: int | None = None) -> Catalogue:
+    """The catalogue for `app`, refreshed if something was published since it was built.
+
+    `marker` is the newest publication's id if the caller has just read it."""
     try:
-        marker = form_store.latest_id(db)
+        if marker is None:
+            marker = form_store.latest_id(db)
     except SQLAlchemyError:
         # The database is away: keep serving what we had rather than fail every page.
         db.rollback()
@@ -75,7 +80,14 @@ def current_catalogue() -> Catalogue:
     if has_request_context() and "catalogue" in g:
         memo: Catalogue = g.catalogue
         return memo
-    catalogue = catalogue_for(current_app._get_current_object(), get_db())  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    catalogue = catalogue_for(app, get_db(), g.get(MARKER) if has_request_context() else None)
     if has_request_context():
         g.catalogue = catalogue
     return catalogue
+
+
+def note_published(marker: int | None) -> None:
+    """The newest publication's id as this request has already read it (None: not read)."""
+    if marker is not None:
+        setattr(g, MARKER, marker)
