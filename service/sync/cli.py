@@ -16,7 +16,7 @@ from flask import Flask
 
 from service import logs
 from service.mail.sender import send_pending
-from service.sync import outbox
+from service.sync import outbox, wakeup
 from service.sync.health import sync_health
 from service.sync.status import target_status
 from service.sync.worker import Worker
@@ -100,11 +100,17 @@ def sync(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Synken körs (var {interval:g}:e sekund); avsluta med Ctrl+C.")
-    worker.watch(
-        interval,
-        lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
-        also=lambda: send_pending(app, batches=1),  # the mail outbox, a batch per pass
-    )
+    with worker.sessionmaker() as db:
+        woken = wakeup.listener(db.get_bind().engine)  # a new submission starts a pass
+    try:
+        worker.watch(
+            interval,
+            lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
+            also=lambda: send_pending(app, batches=1),  # the mail outbox, a batch per pass
+            wait=woken.wait,
+        )
+    finally:
+        woken.close()
 
 
 WATCHER = [sys.executable, "-m", "service.sync.cli", "--watch", "--stop-with-parent"]

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.models import Response
+from service.sync import wakeup
 from service.sync.models import OutboxEntry, SyncTarget
 
 DEFAULT_LEASE = dt.timedelta(minutes=10)
@@ -28,6 +29,7 @@ def enqueue(db: Session, response: Response) -> None:
     if response.status != "submitted":
         return  # drafts are not mirrored: the sheet shows submitted revisions only
     db.add(OutboxEntry(target=response.org, response=response, revision=response.revision))
+    wakeup.expect(db)  # a waiting worker starts its pass as soon as this commits
 
 
 def enqueue_all(db: Session, target: str | None = None) -> int:
