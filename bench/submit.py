@@ -8,6 +8,7 @@ zero errors, and every acknowledged submission in the database exactly once.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import threading
@@ -132,6 +133,7 @@ def main() -> None:
 
             database = args.database_url or "SQLite (embedded default)"
             print(
+                f"load average {os.getloadavg()[0]:.1f}; "
                 f"{args.requests} requests each, {args.concurrency} concurrent connections, "
                 f"gunicorn 2 workers, database {database}"
             )
