@@ -79,11 +79,17 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
 
 # Benchmarks print their figures against a ceiling measured in the same run; never tests.
-.PHONY: bench bench-submit bench-export bench-sync bench-page bench-pdf
-bench: bench-submit bench-export bench-sync bench-page bench-pdf
+.PHONY: bench bench-submit bench-export bench-sync bench-page bench-pdf bench-freshness bench-xlsx
+bench: bench-submit bench-freshness bench-xlsx bench-export bench-sync bench-page bench-pdf
 
 bench-submit: install-test
 	$(BIN)/python -m bench.submit --requests 2000
+
+bench-freshness: install-test
+	$(BIN)/python -m bench.freshness --submissions 50
+
+bench-xlsx: install-test
+	$(BIN)/python -m bench.xlsx_pass --sizes 500,5000
 
 bench-export: install-test
 	$(BIN)/python -m bench.export

@@ -1,8 +1,10 @@
 """Benchmark 2: building the region's workbook, against openpyxl's write-only floor.
 
 Run: `make bench-export` (or `.venv/bin/python -m bench.export --sizes 1000,10000`).
-Targets: the workbook takes at most 1.5 times the floor's seconds at every size, and its
-peak memory at 100,000 responses is within 1.5 times its peak at 10,000.
+Targets: the workbook takes at most 1.3 times the openpyxl floor's CPU seconds at every
+size, and its peak memory at 100,000 responses is within 1.5 times its peak at 10,000.
+XlsxWriter's constant-memory mode writing the same cells is shown beside the floor as
+the reference (the fastest pure-Python writer; a benchmark tool, not a dependency).
 
 The floor writes the same cell values (same records, same columns, labels and dates)
 into one write-only sheet per checklist and the same long rows into a Data sheet, and
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -43,7 +46,7 @@ from forms import Catalogue, Form
 ANSWER_LABELS = dict(zip(ANSWER_CODES, LABELS, strict=True))
 
 DEFAULT_SIZES = "1000,10000,100000"
-MODES = ("floor", "workbook")
+MODES = ("floor", "xlsxwriter", "workbook")
 
 
 def rss_mb() -> float:
@@ -163,6 +166,41 @@ def write_floor(
     return written
 
 
+def write_xlsxwriter_floor(
+    out: Any, catalogue: Catalogue, sizes: dict[str, int], names: dict[str, str]
+) -> int:
+    """The floor's cells written by XlsxWriter in constant-memory mode: the reference."""
+    import xlsxwriter
+
+    options = {
+        "constant_memory": True,
+        "default_date_format": "yyyy-mm-dd",
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
+    wb = xlsxwriter.Workbook(out, options)
+    written = 0
+    data_ws, data_row = None, 0
+    for form in catalogue.current():
+        versions = catalogue.versions(form.id)
+        maker = RowMaker(versions, names)
+        ws = wb.add_worksheet(form.short_title)
+        data_ws = data_ws or wb.add_worksheet("Data")
+        ws.write_row(0, 0, [c.header for c in maker.columns])
+        long = LongRows(form, versions)
+        data: list[list[Any]] = []
+        source = records(catalogue, form.id, sizes[form.id])
+        for row_number, row in enumerate(floor_rows(maker, source, data, long), 1):
+            ws.write_row(row_number, 0, row)
+            for values in data:
+                data_ws.write_row(data_row, 0, values)
+                data_row += 1
+            data.clear()
+            written += 1
+    wb.close()
+    return written
+
+
 def child(size: int, mode: str) -> None:
     """One measurement in this (fresh) process; prints one JSON line."""
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as out:
@@ -173,6 +211,8 @@ def child(size: int, mode: str) -> None:
         started, cpu = time.perf_counter(), time.process_time()
         if mode == "floor":
             written = write_floor(out, catalogue, sizes, names)
+        elif mode == "xlsxwriter":
+            written = write_xlsxwriter_floor(out, catalogue, sizes, names)
         else:
             summary = build_regional_workbook(
                 out, catalogue, lambda form_id: records(catalogue, form_id, sizes[form_id]), names
@@ -213,18 +253,20 @@ def main() -> None:
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     print(
+        f"load average {os.getloadavg()[0]:.1f}; "
         "3 checklists x 2 versions, 8 organisations; each run in a fresh process; "
         "memory = ru_maxrss (whole process), growth = over the resident set before writing"
     )
     print(
         f"{'responses':>10} {'floor s':>9} {'workbook s':>11} {'ratio':>6} "
-        f"{'floor cpu':>10} {'wb cpu':>8} {'cpu ratio':>9}   "
+        f"{'xlsxw cpu':>10} {'floor cpu':>10} {'wb cpu':>8} {'cpu ratio':>9}   "
         f"{'floor MB':>9} {'workbook MB':>12} {'growth MB':>10} {'file MB':>8}"
     )
     peaks: dict[int, float] = {}
     ratios: dict[int, float] = {}
     cpu_ratios: dict[int, float] = {}
     for size in sizes:
+        reference = measure(size, "xlsxwriter")
         floor = measure(size, "floor")
         book = measure(size, "workbook")
         ratios[size] = book["seconds"] / floor["seconds"]
@@ -232,7 +274,8 @@ def main() -> None:
         peaks[size] = book["peak_mb"]
         print(
             f"{size:>10,} {floor['seconds']:>9.2f} {book['seconds']:>11.2f} {ratios[size]:>6.2f} "
-            f"{floor['cpu']:>10.2f} {book['cpu']:>8.2f} {cpu_ratios[size]:>9.2f}   "
+            f"{reference['cpu']:>10.2f} {floor['cpu']:>10.2f} {book['cpu']:>8.2f} "
+            f"{cpu_ratios[size]:>9.2f}   "
             f"{floor['peak_mb']:>9.0f} {book['peak_mb']:>12.0f} "
             f"{book['peak_mb'] - book['start_mb']:>10.1f} {book['file_mb']:>8.1f}"
         )
@@ -242,7 +285,7 @@ def main() -> None:
             )
     print(
         f"workbook/floor time: worst {max(ratios.values()):.2f} wall-clock, "
-        f"{max(cpu_ratios.values()):.2f} CPU (target <= 1.50)"
+        f"{max(cpu_ratios.values()):.2f} CPU (target <= 1.30 CPU)"
     )
     if 10_000 in peaks and 100_000 in peaks:
         growth = peaks[100_000] / peaks[10_000]

@@ -8,6 +8,7 @@ zero errors, and every acknowledged submission in the database exactly once.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, select
 
+from bench.queries import statements_per_submission
 from forms import load_catalogue
 from service.models import Response
 from support.answers import complete_answers
@@ -102,6 +104,7 @@ def main() -> None:
         default=None,
         help="default: SQLite in a temp folder (the embedded default)",
     )
+    parser.add_argument("--show-statements", action="store_true", help="list them too")
     args = parser.parse_args()
 
     forms = load_catalogue().current()
@@ -130,6 +133,7 @@ def main() -> None:
 
             database = args.database_url or "SQLite (embedded default)"
             print(
+                f"load average {os.getloadavg()[0]:.1f}; "
                 f"{args.requests} requests each, {args.concurrency} concurrent connections, "
                 f"gunicorn 2 workers, database {database}"
             )
@@ -142,6 +146,9 @@ def main() -> None:
         with engine.connect() as conn:
             stored = Counter(conn.scalars(select(Response.id)))
         engine.dispose()
+        statements = statements_per_submission(
+            url, Path(tmp) / "counting", ORGS[0], forms[0], complete_answers(forms[0])
+        )
     missing = [a for a in submit.acknowledged if stored[a] == 0]
     duplicated = [a for a, n in Counter(submit.acknowledged).items() if n > 1 or stored[a] > 1]
     ratio = figures["throughput"] / health["throughput"] if health["throughput"] else 0.0
@@ -149,6 +156,10 @@ def main() -> None:
     print(
         f"p99 submit: {figures['p99_ms']:.0f} ms (target < 250 ms); errors: {submit.errors} (target 0)"
     )
+    print(f"SQL statements per submission: {len(statements)}")
+    if args.show_statements:
+        for statement in statements:
+            print(f"  {statement[:120]}")
     print(
         f"acknowledged {len(submit.acknowledged)}, stored {sum(stored.values())}, "
         f"missing {len(missing)}, duplicated {len(duplicated)} (target 0 and 0)"

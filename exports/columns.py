@@ -171,13 +171,13 @@ class RowMaker:
         self.columns = layout(versions)
         self._labels = _labels(versions)
         self._org_names = org_names or {}
+        # Per column what row() needs, looked up once rather than once per cell.
+        self._plan = [
+            (c.kind, c.key, c.field_id, self._labels.get(c.key, {}), c) for c in self.columns
+        ]
 
-    def values(self, record: ResponseRecord) -> dict[str, Any]:
-        """Values by column key; a column the record has nothing for is absent."""
-        data = record.data or {}
-        metadata = data.get("metadata") or {}
-        answers = data.get("answers") or {}
-        values: dict[str, Any] = {
+    def _fixed(self, record: ResponseRecord) -> dict[str, Any]:
+        return {
             "response_id": record.id,
             "reference": reference(record),
             "org": self._org_names.get(record.org, record.org),
@@ -187,6 +187,13 @@ class RowMaker:
             "revision": record.revision,
             "form_version": record.form_version,
         }
+
+    def values(self, record: ResponseRecord) -> dict[str, Any]:
+        """Values by column key; a column the record has nothing for is absent."""
+        data = record.data or {}
+        metadata = data.get("metadata") or {}
+        answers = data.get("answers") or {}
+        values = self._fixed(record)
         for column in self.columns:
             if column.kind == "meta" and metadata.get(column.field_id):
                 raw = metadata[column.field_id]
@@ -215,5 +222,25 @@ class RowMaker:
         return labels.get(raw, raw)
 
     def row(self, record: ResponseRecord) -> list[Any]:
-        values = self.values(record)
-        return [values.get(column.key) for column in self.columns]
+        """The values in column order (None where values() has none): the same as
+        `[values(record).get(c.key) for c in columns]`, made without the dict."""
+        data = record.data or {}
+        metadata = data.get("metadata") or {}
+        answers = data.get("answers") or {}
+        fixed = self._fixed(record)
+        row: list[Any] = []
+        append = row.append
+        for kind, key, field_id, labels, column in self._plan:
+            if kind == "fixed":
+                append(fixed.get(key))
+            elif kind == "meta":
+                raw = metadata.get(field_id)
+                append(self._convert(column, raw) if raw else None)
+            elif kind == "answer":
+                value = (answers.get(field_id) or {}).get("value")
+                append(labels.get(value, value) if value else None)
+            elif kind == "comment":
+                append((answers.get(field_id) or {}).get("comment") or None)
+            else:
+                append(None)
+        return row

@@ -52,6 +52,8 @@ class DataSheet:
         self.rows = 0
         self.cut = False  # more rows than a sheet holds were left out
         self._cell = DataCells(ws)
+        self._questions: dict[ItemInfo, tuple[Any, Any, Any]] = {}
+        self._answers: dict[str, Any] = {}
         for n, width in enumerate(WIDTHS, 1):
             ws.column_dimensions[get_column_letter(n)].width = width
         ws.freeze_panes = "C2"
@@ -78,16 +80,21 @@ class DataSheet:
         metadata = data.get("metadata") or {}
         answers = data.get("answers") or {}
         stage = str(metadata.get("stage") or "")
-        head = [
-            org_name,
-            str(metadata.get(PLAN_NAME) or "") or None,
-            reference(record),
-            form.short_title,
-            stage_labels.get(stage, stage) or None,
-        ]
-        day = local(record.updated_at).date()
-        in_version = asked.get(record.form_version)
         value_cell = self._cell
+        # What is the same on every row of this record, made once per record.
+        head = [
+            None if v is None else value_cell(v)
+            for v in (
+                org_name,
+                str(metadata.get(PLAN_NAME) or "") or None,
+                reference(record),
+                form.short_title,
+                stage_labels.get(stage, stage) or None,
+            )
+        ]
+        # A plain date: openpyxl gives it the yyyy-mm-dd format that `cell` would.
+        head.append(local(record.updated_at).date())
+        in_version = asked.get(record.form_version)
         for info in infos:
             answer = answers.get(info.id) or {}
             if in_version is not None and info.id not in in_version and not answer:
@@ -96,18 +103,36 @@ class DataSheet:
                 self.cut = True
                 return
             value = answer.get("value")
-            row = [
-                *(None if v is None else value_cell(v) for v in head),
-                value_cell(day),  # a date: typed and formatted, its style looked up once
-                value_cell(info.section_title),
-                value_cell(info.label),
-                value_cell(info.question),
-                value_cell(_LABELS.get(value, value)) if value else None,
-                POINTS.get(value) if value else None,
-                value_cell(answer["comment"]) if answer.get("comment") else None,
-            ]
-            self.ws.append(row)
+            comment = answer.get("comment")
+            self.ws.append(
+                [
+                    *head,
+                    *self._question(info),
+                    (self._answer(value) if value else None),
+                    POINTS.get(value) if value else None,
+                    value_cell(comment) if comment else None,
+                ]
+            )
             self.rows += 1
+
+    def _question(self, info: ItemInfo) -> tuple[Any, Any, Any]:
+        """Section, number and wording of a question, made once per sheet."""
+        made = self._questions.get(info)
+        if made is None:
+            made = (
+                self._cell(info.section_title),
+                self._cell(info.label),
+                self._cell(info.question),
+            )
+            self._questions[info] = made
+        return made
+
+    def _answer(self, value: str) -> Any:
+        """The answer's label (an unknown code as it is), made once per code."""
+        made = self._answers.get(value)
+        if made is None:
+            made = self._answers[value] = self._cell(_LABELS.get(value, value))
+        return made
 
     def close(self, table_name: str) -> None:
         """The Excel table over every row (or a line saying there are none)."""

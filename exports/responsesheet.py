@@ -49,14 +49,6 @@ def headers_for(columns: Sequence[Column]) -> list[str]:
     return unique_headers([clean_text(c.header) for c in columns])
 
 
-def _value(column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    if column.value_type == "datetime":
-        return local(value)
-    return value
-
-
 def write_responses(
     ws: Any,
     table_name: str,
@@ -104,13 +96,14 @@ def write_responses(
     # Only long-text columns get a style: styling every cell costs more than writing it.
     wrap = [WRAP if c.width >= WIDE else None for c in columns]
     data_cell = DataCells(ws)
+    timed = [c.value_type == "datetime" for c in columns]  # shown in Swedish time
     count = 0
     for record in records:
         values = maker.row(record)
         ws.append(
             [
-                None if v is None else data_cell(_value(c, v), w)
-                for c, v, w in zip(columns, values, wrap, strict=True)
+                None if v is None else data_cell(local(v) if t else v, w)
+                for v, t, w in zip(values, timed, wrap, strict=True)
             ]
         )
         count += 1

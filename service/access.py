@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import sessions
+from service.catalogue import note_published
 from service.db import get_db
 from service.errors import fail
 from service.models import AccessLink
@@ -104,7 +105,8 @@ def load_identity() -> None:
     token = session.get("sid")
     if not token or request.endpoint == "static":
         return
-    record = sessions.current(get_db(), token, *_limits())
+    record, published = sessions.lookup(get_db(), token, *_limits())
+    note_published(published)  # the catalogue need not ask again this request
     if record is None:  # signed out, rotated, idle too long, or a cookie from elsewhere
         session.clear()
         return

@@ -1,8 +1,9 @@
 """The checklists in force: the shipped definitions merged with the published versions.
 
 Each process keeps the merged catalogue and asks the database one small question per
-request (the newest publication's id); only when that changed does it read the stored
-versions again. So a version published on one instance is in use on every instance and
+request (the newest publication's id; for a signed-in request the session lookup reads it
+in the same statement, see note_published); only when that changed does it read the
+stored versions again. So a version published on one instance is in use on every instance and
 worker from their next request or pass, without a restart.
 """
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# Where a request keeps the newest publication's id its session lookup read.
+MARKER = "published_marker"
 
 
 @dataclass
@@ -50,11 +54,14 @@ def merge(base: Catalogue, published: list[Form]) -> Catalogue:
     return Catalogue([*forms, *published])
 
 
-def catalogue_for(runtime: Runtime, db: Session) -> Catalogue:
-    """The catalogue in force, refreshed if something was published since it was built."""
+def catalogue_for(runtime: Runtime, db: Session, marker: int | None = None) -> Catalogue:
+    """The catalogue in force, refreshed if something was published since it was built.
+
+    `marker` is the newest publication's id if the caller has just read it."""
     cache = runtime.published
     try:
-        marker = form_store.latest_id(db)
+        if marker is None:
+            marker = form_store.latest_id(db)
     except SQLAlchemyError:
         # The database is away: keep serving what we had rather than fail every page.
         db.rollback()
@@ -82,7 +89,14 @@ def current_catalogue() -> Catalogue:
         return memo
     from service.runtime import current_runtime
 
-    catalogue = catalogue_for(current_runtime(), get_db())
+    marker = g.get(MARKER) if has_request_context() else None
+    catalogue = catalogue_for(current_runtime(), get_db(), marker)
     if has_request_context():
         g.catalogue = catalogue
     return catalogue
+
+
+def note_published(marker: int | None) -> None:
+    """The newest publication's id as this request has already read it (None: not read)."""
+    if marker is not None:
+        setattr(g, MARKER, marker)

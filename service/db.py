@@ -28,7 +28,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     # hide_parameters: an error's message (and so the log) never carries the answers.
-    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # Pre-ping guards against a server that dropped the connection; a file cannot.
+    pre_ping = make_url(url).get_backend_name() != "sqlite"
+    engine = create_engine(url, pool_pre_ping=pre_ping, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         _private_sqlite(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)

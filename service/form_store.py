@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from forms import Catalogue, Form
 from forms.diff import FormDiff, carry_over, diff, name_conflicts
@@ -83,7 +84,12 @@ def clean_filename(name: str) -> str:
 
 def latest_id(db: Session) -> int:
     """Grows with every publication: the cheap question 'has anything been published?'."""
-    return db.scalar(select(func.max(PublishedForm.id))) or 0
+    return db.scalar(select(latest_id_column())) or 0
+
+
+def latest_id_column() -> ScalarSelect[int]:
+    """latest_id as a column, to ask it within another statement (the session lookup)."""
+    return select(func.coalesce(func.max(PublishedForm.id), 0)).scalar_subquery()
 
 
 def published_forms(db: Session) -> list[Form]:

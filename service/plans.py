@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import has_app_context
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -41,12 +41,13 @@ def _next_number(db: Session, org: str, series: str) -> int:
     """The series' next running number, taken under the counter row's lock (held until
     the caller's transaction ends, so a rollback gives the number back)."""
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.execute(insert(PlanNumber).values(org=org, series=series, last=0).on_conflict_do_nothing())
+    # One statement: the first number of a new series, or the next one under the row lock.
+    statement = insert(PlanNumber).values(org=org, series=series, last=1)
     number: int = db.execute(
-        update(PlanNumber)
-        .where(PlanNumber.org == org, PlanNumber.series == series)
-        .values(last=PlanNumber.last + 1)
-        .returning(PlanNumber.last)
+        statement.on_conflict_do_update(
+            index_elements=[PlanNumber.org, PlanNumber.series],
+            set_={"last": PlanNumber.last + 1},
+        ).returning(PlanNumber.last)
     ).scalar_one()
     return number
 

@@ -24,7 +24,7 @@ from service.consultations.cli import Reminders
 from service.dates import local_datetime
 from service.mail.sender import send_pending
 from service.runtime import Runtime
-from service.sync import outbox
+from service.sync import outbox, wakeup
 from service.sync.health import sync_health
 from service.sync.status import target_status
 from service.sync.worker import Worker
@@ -108,11 +108,16 @@ def sync(
             log.exception("samråd reminders failed")
         send_pending(runtime, batches=1)  # the mail outbox, a batch per pass
 
-    worker.watch(
-        interval,
-        lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
-        also=beside,
-    )
+    woken = wakeup.listener(runtime.engine)  # a new submission starts a pass
+    try:
+        worker.watch(
+            interval,
+            lambda: bool(stopping) or (stop_with_parent and os.getppid() != parent),
+            also=beside,
+            wait=woken.wait,
+        )
+    finally:
+        woken.close()
 
 
 WATCHER = [sys.executable, "-m", "service.sync.cli", "--watch", "--stop-with-parent"]

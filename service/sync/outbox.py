@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from forms import Status
 from service.models import OutboxEntry, Response, SyncTarget
+from service.sync import wakeup
 
 DEFAULT_LEASE = dt.timedelta(minutes=10)
 
@@ -28,6 +29,7 @@ def enqueue(db: Session, response: Response) -> None:
     if response.status != Status.SUBMITTED:
         return  # drafts are not mirrored: the sheet shows submitted revisions only
     db.add(OutboxEntry(target=response.org, response=response, revision=response.revision))
+    wakeup.expect(db)  # a waiting worker starts its pass as soon as this commits
 
 
 def enqueue_all(db: Session, target: str | None = None) -> int:

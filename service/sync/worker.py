@@ -113,10 +113,13 @@ class Worker:
         interval: float,
         should_stop: Callable[[], bool],
         also: Callable[[], object] | None = None,
+        wait: Callable[[float, Callable[[], bool]], object] | None = None,
     ) -> None:
         """Pass after pass until `should_stop()`; a failing target never stops the loop.
 
         `also` runs once per pass beside the sheets (the mail outbox), on its own.
+        `wait(interval, should_stop)` waits between passes and may end early when woken
+        (service/sync/wakeup.py); without it the worker sleeps the whole interval.
         """
         while not should_stop():
             try:
@@ -135,6 +138,9 @@ class Worker:
                     also()
             except Exception:
                 log.exception("pass beside the sync failed")
+            if wait is not None:
+                wait(interval, should_stop)
+                continue
             waited = 0.0
             while waited < interval and not should_stop():
                 self.sleep(min(0.5, interval))

@@ -29,7 +29,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from forms.text import keep_as_text
 from service.sync.binding import Placement, Tab, assign_titles, key_row, only_sync_cells, place
 from service.sync.mirror import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, SheetBatch, plan_sheet
-from service.sync.sinks import PermanentSyncError, TransientSyncError
+from service.sync.sinks import PermanentSyncError, TransientSyncError, xlsx_cache
 
 BOLD = Font(bold=True)
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's grid
@@ -83,7 +83,9 @@ class XlsxSink:
                 f"Mappen {self.path.parent} kan inte skapas: {exc.strerror}."
             ) from None
         with file_lock(self.path.with_name(self.path.name + ".lock"), self.lock_timeout):
-            workbook = self._load()
+            workbook = xlsx_cache.take(self.path)  # still open from this worker's last pass?
+            if workbook is None:
+                workbook = self._load()
             sheets = list(workbook.worksheets)
             grids = [cell_grid(sheet) for sheet in sheets]
             tabs = [
@@ -111,6 +113,7 @@ class XlsxSink:
                     sheet.title = placement.title
                 self._write_sheet(sheet, grids[tab.index] if tab else {}, placement)
             self._save(workbook)
+            xlsx_cache.keep(self.path, workbook)
 
     def _load(self) -> Any:
         if not self.path.exists():
