@@ -14,8 +14,8 @@ from flask import Flask
 
 from service.cli_app import command_app
 from service.consultations.notices import remind_pass
+from service.mail.cli import report
 from service.mail.sender import send_pending
-from service.mail.transport import smtp_settings
 from service.runtime import runtime_of
 
 REMIND_EVERY = 300.0  # seconds between reminder passes in the sync process
@@ -28,16 +28,7 @@ def notify() -> None:
     queued = remind_pass(app)
     click.echo(f"{queued} påminnelser om samråd köade.")
     runtime = runtime_of(app)
-    result = send_pending(runtime)
-    settings = smtp_settings(runtime.settings.smtp_url)
-    where = settings.label if settings else f"filer i {runtime.settings.mail_folder}"
-    click.echo(f"{result.sent} meddelanden skickade ({where}).")
-    for line in result.failed:
-        click.echo(f"Avvisat för gott: {line}", err=True)
-    if result.retrying:
-        click.echo(f"{result.retrying} väntar och provas igen: {result.error}", err=True)
-    if result.failed or result.retrying:
-        raise SystemExit(1)
+    report(runtime, send_pending(runtime))
 
 
 class Reminders:

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from service.cli_app import command_runtime
 from service.mail import outbox
-from service.mail.sender import send_pending
+from service.mail.sender import PassResult, send_pending
 from service.mail.transport import smtp_settings
 from service.models import MailMessage
+from service.runtime import Runtime
 
 
 @click.group("mail", help="E-post från tjänsten (kvitton och aviseringar).")
@@ -21,7 +22,11 @@ def mail_group() -> None:
 def send() -> None:
     """Skicka allt som väntar i utkorgen nu, även det som väntar efter ett avvisat försök."""
     runtime = command_runtime()
-    result = send_pending(runtime, force=True)
+    report(runtime, send_pending(runtime, force=True))
+
+
+def report(runtime: Runtime, result: PassResult) -> None:
+    """What a sending pass did, in Swedish; exit 1 if anything was refused or waits."""
     settings = smtp_settings(runtime.settings.smtp_url)
     where = settings.label if settings else f"filer i {runtime.settings.mail_folder}"
     click.echo(f"{result.sent} meddelanden skickade ({where}).")
