@@ -14,9 +14,9 @@ import yaml
 from flask import Flask
 from sqlalchemy import select
 
+from service.consultations import requests
 from service.db import new_session
 from service.models import (
-    Consultation,
     ConsultationComment,
     ConsultationInvite,
     Response,
@@ -71,18 +71,8 @@ def ask(
 ) -> str:
     """A request on the response's latest revision; returns its id."""
     with new_session(app) as db:
-        consultation = Consultation(
-            org=response.org,
-            plan_id=response.plan_id,
-            response_id=response.id,
-            revision=response.revision,
-            message=message,
-            reply_by=reply_by,
-            created_at=created_at or utcnow() - dt.timedelta(days=20),
-            created_by="Planarkitekt Åsa",
-        )
-        consultation.invites = [ConsultationInvite(org=slug) for slug in invited]
-        db.add(consultation)
+        consultation = requests.ask(db, response, invited, message, reply_by, "Planarkitekt Åsa")
+        consultation.created_at = created_at or utcnow() - dt.timedelta(days=20)
         db.commit()
         return consultation.id
 
