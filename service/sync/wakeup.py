@@ -19,6 +19,7 @@ claims the target; the others keep polling and take over the listening when it s
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import select
@@ -65,6 +66,7 @@ def _forget(db: Session, _previous: object) -> None:
     db.info.pop(QUEUED, None)
 
 
+@functools.lru_cache(maxsize=16)  # asked on every submitting commit: resolve the path once
 def address(database: str | None) -> bytes | None:
     """The abstract socket name for a SQLite file (None for an in-memory database)."""
     if not database or database == ":memory:" or database.startswith("file:"):
