@@ -105,15 +105,15 @@ def load_identity() -> None:
     token = session.get("sid")
     if not token or request.endpoint == "static":
         return
-    record, published = sessions.lookup(get_db(), token, *_limits())
+    subject, published = sessions.lookup(get_db(), token, *_limits())
     note_published(published)  # the catalogue need not ask again this request
-    if record is None:  # signed out, rotated, idle too long, or a cookie from elsewhere
+    if subject is None:  # signed out, rotated, idle too long, or a cookie from elsewhere
         session.clear()
         return
-    if record.subject == AccessLink.ADMIN:
+    if subject == AccessLink.ADMIN:
         g.is_admin = True
     else:
-        g.org = directory().get(record.subject)
+        g.org = directory().get(subject)
         if g.org is None:  # organisation removed from the config file
             session.clear()
 

@@ -49,6 +49,9 @@ def flask_config(settings: Settings, extra: Mapping[str, Any] | None = None) -> 
         # The cookie's and the server-side session's longest life; the session also ends
         # after session_idle_minutes without a request, and at once on Logga ut.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=30),
+        # The cookie is set once at sign-in, not signed anew on every request: the server-side
+        # session ends at its longest life anyway, however fresh the cookie.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "checklistor_session",

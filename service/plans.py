@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import has_app_context
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -37,18 +37,24 @@ def _shipped() -> Catalogue:
     return load_catalogue()
 
 
+@functools.cache
+def _number_upsert(dialect: str) -> Any:
+    """One statement: the first number of a new series, or the next one under the row lock
+    (built once per dialect: building it anew costs more than running it)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, PlanNumber.__table__)
+    values = insert(table).values(org=bindparam("org"), series=bindparam("series"), last=1)
+    return values.on_conflict_do_update(
+        index_elements=[table.c.org, table.c.series], set_={"last": table.c.last + 1}
+    ).returning(table.c.last)
+
+
 def _next_number(db: Session, org: str, series: str) -> int:
     """The series' next running number, taken under the counter row's lock (held until
     the caller's transaction ends, so a rollback gives the number back)."""
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    # One statement: the first number of a new series, or the next one under the row lock.
-    statement = insert(PlanNumber).values(org=org, series=series, last=1)
-    number: int = db.execute(
-        statement.on_conflict_do_update(
-            index_elements=[PlanNumber.org, PlanNumber.series],
-            set_={"last": PlanNumber.last + 1},
-        ).returning(PlanNumber.last)
-    ).scalar_one()
+    connection = db.connection()  # a table statement: the ORM has nothing to add to it
+    statement = _number_upsert(connection.dialect.name)
+    number: int = connection.execute(statement, {"org": org, "series": series}).scalar_one()
     return number
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -37,6 +38,7 @@ def owned(db: Session, response_id: str, org: str | None) -> Response | None:
 def create(db: Session, org: str, form: Form) -> Response:
     """A new response as the first stage of a new plan (with its reference number)."""
     response = Response(
+        id=uuid.uuid4().hex,  # known before the flush, so a submission flushes once
         org=org,
         form_id=form.id,
         form_version=form.version,
@@ -102,8 +104,12 @@ def submit(
     plans.looked_at(response, None, everything=True)
     sync.enqueue(db, response)  # same transaction: the sheet mirror can never miss it
     if also is not None:
-        db.flush()  # ids of a new response and revision, for what `also` writes
-        also(revision)
+        if response.id is None:  # made outside create(): its id comes with the flush
+            db.flush()
+        # Everything is written in the commit's one flush; `also` only reads the database
+        # for what an earlier transaction wrote.
+        with db.no_autoflush:
+            also(revision)
     db.commit()
     return revision
 

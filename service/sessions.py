@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import cast
 
-from sqlalchemy import delete, literal, select
+from sqlalchemy import Table, bindparam, delete, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -38,63 +39,65 @@ def open_session(db: Session, link: AccessLink, lifetime: dt.timedelta) -> str:
     return token
 
 
-def current(
-    db: Session, token: object, idle: dt.timedelta, lifetime: dt.timedelta
-) -> SignedInSession | None:
-    """The live session for `token`, its last use noted; None if ended, idle or unknown."""
-    return lookup(db, token, idle, lifetime)[0]
+# Built once, and of table columns rather than objects: a statement made anew, or rows
+# made into objects, cost more than the database's answer. Every request asks it.
+_SESSIONS = cast(Table, SignedInSession.__table__)
+_SESSION = (
+    select(
+        _SESSIONS.c.subject,
+        _SESSIONS.c.generation,
+        _SESSIONS.c.created_at,
+        _SESSIONS.c.last_seen,
+        AccessLink.__table__.c.generation,
+    )
+    .join_from(_SESSIONS, AccessLink.__table__, AccessLink.subject == _SESSIONS.c.subject)
+    .where(_SESSIONS.c.token_hash == bindparam("hashed"))
+)
+_WITH_PUBLISHED = _SESSION.add_columns(form_store.latest_id_column())
+_WITHOUT_PUBLISHED = _SESSION.add_columns(literal(None))
+_END = delete(_SESSIONS).where(_SESSIONS.c.token_hash == bindparam("hashed"))
+_SEEN = (
+    update(_SESSIONS)
+    .where(_SESSIONS.c.token_hash == bindparam("hashed"))
+    .values(last_seen=bindparam("now"))
+)
 
 
 def lookup(
     db: Session, token: object, idle: dt.timedelta, lifetime: dt.timedelta
-) -> tuple[SignedInSession | None, int | None]:
-    """current(), and the newest publication's id read in the same statement (None if it
+) -> tuple[str | None, int | None]:
+    """The subject of the live session for `token` (its last use noted; None if ended, idle
+    or unknown), and the newest publication's id read in the same statement (None if it
     was not read), so a signed-in request asks the database one question, not two."""
     if not isinstance(token, str) or not token or len(token) > 100:
         return None, None
-    query = (
-        select(SignedInSession, AccessLink.generation)
-        .join(AccessLink, AccessLink.subject == SignedInSession.subject)
-        .where(SignedInSession.token_hash == _hash(token))
-    )
+    key = {"hashed": _hash(token)}
+    connection = db.connection()
     try:
-        row = db.execute(query.add_columns(form_store.latest_id_column())).first()
+        row = connection.execute(_WITH_PUBLISHED, key).first()
     except SQLAlchemyError:
         # The published versions cannot be read: sign-in does not depend on them.
         db.rollback()
-        row = db.execute(query.add_columns(literal(None))).first()
+        connection = db.connection()
+        row = connection.execute(_WITHOUT_PUBLISHED, key).first()
     if row is None:
         return None, None
-    record, generation, published = row
-    return _check(db, record, generation, idle, lifetime), published
-
-
-def _check(
-    db: Session,
-    record: SignedInSession,
-    generation: int,
-    idle: dt.timedelta,
-    lifetime: dt.timedelta,
-) -> SignedInSession | None:
+    subject, generation, created_at, last_seen, link_generation, published = row
     now = utcnow()
-    if (
-        record.generation != generation
-        or now - record.last_seen > idle
-        or now - record.created_at > lifetime
-    ):
-        db.delete(record)
+    if generation != link_generation or now - last_seen > idle or now - created_at > lifetime:
+        connection.execute(_END, key)
         db.commit()
-        return None
-    if now - record.last_seen > TOUCH_EVERY:
-        record.last_seen = now
+        return None, published
+    if now - last_seen > TOUCH_EVERY:
+        connection.execute(_SEEN, {**key, "now": now})
         db.commit()
-    return record
+    return subject, published
 
 
 def end(db: Session, token: object) -> None:
     """Sign out: the session stops working everywhere."""
     if isinstance(token, str) and token:
-        db.execute(delete(SignedInSession).where(SignedInSession.token_hash == _hash(token)))
+        db.execute(_END, {"hashed": _hash(token)})
         db.commit()
 
 

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from email.utils import make_msgid
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.models import MailMessage
@@ -38,9 +38,13 @@ class Outgoing:
     html: str
 
 
+# Built once: a statement made anew costs more than the database's answer to it.
+_QUEUED = select(MailMessage.id).where(MailMessage.key == bindparam("key"))
+
+
 def enqueue(db: Session, message: Outgoing, domain: str) -> bool:
     """Queue `message` in the caller's transaction (no commit); False if its key was queued."""
-    if db.scalar(select(MailMessage.id).where(MailMessage.key == message.key)) is not None:
+    if db.scalar(_QUEUED, {"key": message.key}) is not None:
         return False
     db.add(
         MailMessage(
