@@ -25,6 +25,7 @@ from bench.queries import statements_per_submission
 from forms import load_catalogue
 from service.models import Response
 from support.answers import complete_answers
+from support.databases import fresh_database
 from support.live import Planner, checklistor, gunicorn, service_env
 
 ORGS = ["karlskrona", "ronneby", "karlshamn", "solvesborg", "olofstrom", "trafikverket"]
@@ -111,9 +112,14 @@ def main() -> None:
     args = parser.parse_args()
 
     forms = load_catalogue().current()
-    with tempfile.TemporaryDirectory() as tmp:
-        extra = {"DATABASE_URL": args.database_url} if args.database_url else {}
-        env = service_env(Path(tmp), **extra)
+    # On PostgreSQL a schema of its own: an earlier run's rows (and its mirror entries that
+    # nobody drained, which turn /healthz to 503) stay out of this one.
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(args.database_url, Path(tmp)) as fresh,
+    ):
+        url = fresh if args.database_url else f"sqlite:///{Path(tmp) / 'checklistor.db'}"
+        env = service_env(Path(tmp), **({"DATABASE_URL": url} if args.database_url else {}))
         if args.database_url:
             checklistor_db_upgrade(env)
         with gunicorn(env) as base:
@@ -152,7 +158,6 @@ def main() -> None:
             health_figures = health.report("GET /healthz")
             figures = submit.report("POST submit")
 
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'checklistor.db'}"
         engine = create_engine(url)
         with engine.connect() as conn:
             stored = Counter(conn.scalars(select(Response.id)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
 
 import service.db
 from forms import load_catalogue
@@ -21,6 +19,7 @@ from service.access import issue_link
 from service.db import get_db
 from service.models import AccessLink
 from support.answers import complete_answers
+from support.databases import fresh_database
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
 LOCK_PATTERN = re.compile(r'name="lock_version" value="(\d+)"')
@@ -32,20 +31,8 @@ __all__ = ["Browser", "complete_answers", "link_token"]
 def database_url(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: SQLite in tmp_path, or with TEST_DATABASE_URL set (PostgreSQL)
     a schema of its own in that database, dropped afterwards."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with fresh_database(os.environ.get("TEST_DATABASE_URL"), tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
