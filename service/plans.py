@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import has_app_context
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Table, bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -59,14 +59,25 @@ def _next_number(db: Session, org: str, series: str) -> int:
 
 
 def create(db: Session, org: str, form_id: str, when: dt.datetime | None = None) -> Plan:
-    """A new plan with the organisation's next reference number for this checklist and year."""
+    """A new plan; it takes the organisation's next reference number for this checklist
+    and year when it is written (see _number_new_plans)."""
     now = when or utcnow()
-    series = f"{prefix(form_id)}-{now.year}"
     plan = Plan(org=org, form_id=form_id, created_at=now, updated_at=now)
-    plan.reference = f"{series}-{_next_number(db, org, series):04d}"
     set_details(plan, {})
     db.add(plan)
     return plan
+
+
+@event.listens_for(Session, "before_flush")
+def _number_new_plans(db: Session, _context: object, _instances: object) -> None:
+    """The number is taken as the plan is written, not when it is made: its counter row's
+    lock is the transaction's first write, and on SQLite the first write starts the one
+    writer's turn, which the other workers wait out. So it starts as late as it can."""
+    for plan in db.new:
+        if isinstance(plan, Plan) and plan.reference is None:
+            series = f"{prefix(plan.form_id)}-{plan.created_at.year}"
+            plan.reference = f"{series}-{_next_number(db, plan.org, series):04d}"
+            set_details(plan, {})
 
 
 def set_details(plan: Plan, data: dict[str, Any]) -> None:
@@ -74,7 +85,8 @@ def set_details(plan: Plan, data: dict[str, Any]) -> None:
     metadata = data.get("metadata") or {}
     plan.name = str(metadata.get("plan_name") or plan.name or "")[:300]
     plan.diarienummer = str(metadata.get("diarienummer") or plan.diarienummer or "")[:300]
-    plan.search_text = f"{plan.name} {plan.diarienummer} {plan.reference}".casefold()[:700]
+    reference = plan.reference or ""  # a new plan has its number once it is written
+    plan.search_text = f"{plan.name} {plan.diarienummer} {reference}".casefold()[:700]
 
 
 def plan_of(db: Session, response: Response) -> Plan:
