@@ -46,7 +46,15 @@ def _private_sqlite(database: str | None) -> None:
     if not path.parent.is_dir():
         return  # the connection reports the missing folder in its own words
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        # Only ever a new file: closing a descriptor of the database drops every SQLite
+        # lock this process holds on it, and another process closing its connection would
+        # then take itself for the last, check the WAL in and delete it under our feet.
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # read-only or foreign folder: SQLite says what is wrong when it connects
+    try:
         for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             config.private(name, 0o600)
     except OSError:
