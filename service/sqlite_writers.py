@@ -7,8 +7,11 @@ and then for 50 ms or more. Here a connection takes an exclusive `flock` on a lo
 beside the database before its first statement that may write, and lets go when its
 transaction ends; a waiting writer looks again every half millisecond, so it starts at
 most that long after the lock is free. After WAIT seconds it goes on without the file
-lock, and SQLite's busy timeout decides as before (a stuck writer still ends in the
-service's "try again" answer, not in a hung request).
+lock for the rest of its transaction, and SQLite's busy timeout decides as before (a stuck
+writer still ends in the service's "try again" answer, not in a hung request).
+
+An flock, not a POSIX record lock like SQLite's own: those belong to the process and fall
+with any descriptor of the file that is closed, while an flock belongs to its descriptor.
 
 SQLite's own locking still decides what is safe; the file lock only orders the writers of
 this service. A process without it (the sqlite3 shell, a backup) is waited for by SQLite's
@@ -42,6 +45,7 @@ class QueuedWriterConnection(sqlite3.Connection):
         super().__init__(*args, **kwargs)
         self._lock_fd: int | None = None
         self._held = False
+        self._left_line = False  # gave up waiting in this transaction: do not wait again
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or QueuedWriterCursor)
@@ -54,7 +58,7 @@ class QueuedWriterConnection(sqlite3.Connection):
         return self.cursor().executemany(sql, parameters)
 
     def acquire(self) -> None:
-        if self._held:
+        if self._held or self._left_line:
             return
         if self._lock_fd is None:
             self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
@@ -64,7 +68,8 @@ class QueuedWriterConnection(sqlite3.Connection):
                 fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    return  # SQLite's busy timeout takes over
+                    self._left_line = True  # SQLite's busy timeout takes over
+                    return
                 time.sleep(LOOK_AGAIN)
             else:
                 self._held = True
@@ -73,7 +78,7 @@ class QueuedWriterConnection(sqlite3.Connection):
     def release(self) -> None:
         if self._held and self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-        self._held = False
+        self._held = self._left_line = False
 
     def commit(self) -> None:
         try:

@@ -112,6 +112,32 @@ def test_a_stuck_writer_ends_in_sqlites_busy_error_not_a_hang(
     stuck.rollback()
 
 
+def test_a_writer_that_left_the_line_does_not_wait_again_in_the_same_transaction(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_writers, "WAIT", 0.3)
+    other = os.open(sqlite_writers.lock_file(str(database)), os.O_RDWR)
+    writer = connect(database)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX)  # a writer that never lets go of the line
+        started = time.monotonic()
+        writer.execute("INSERT INTO rows VALUES (1)")  # waits WAIT, then SQLite decides
+        writer.execute("INSERT INTO rows VALUES (2)")
+        writer.execute("INSERT INTO rows VALUES (3)")
+        assert 0.3 <= time.monotonic() - started < 0.85  # one wait, not three (0.9)
+        writer.commit()
+        fcntl.flock(other, fcntl.LOCK_UN)
+        started = time.monotonic()
+        writer.execute("INSERT INTO rows VALUES (4)")  # the next transaction: in line again
+        assert time.monotonic() - started < 0.25
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        writer.commit()
+    finally:
+        os.close(other)
+        writer.close()
+
+
 def test_the_service_engine_queues_its_writers_and_keeps_the_lock_file_private(
     tmp_path: Path,
 ) -> None:
