@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from service import config, schema, sqlite_writers
+from service import config, schema
 from service.settings import Settings, StartupError
 
 
@@ -29,30 +29,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     # hide_parameters: an error's message (and so the log) never carries the answers.
     # Pre-ping guards against a server that dropped the connection; a file cannot.
-    parsed = make_url(url)
-    pre_ping = parsed.get_backend_name() != "sqlite"
-    connect_args: dict[str, Any] = {}
-    if _sqlite_file(parsed.database) and parsed.get_backend_name() == "sqlite":
-        connect_args["factory"] = sqlite_writers.for_database(str(parsed.database))
-    engine = create_engine(
-        url, pool_pre_ping=pre_ping, hide_parameters=True, connect_args=connect_args
-    )
+    pre_ping = make_url(url).get_backend_name() != "sqlite"
+    engine = create_engine(url, pool_pre_ping=pre_ping, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         _private_sqlite(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
-def _sqlite_file(database: str | None) -> bool:
-    return bool(database) and database != ":memory:" and not str(database).startswith("file:")
-
-
 def _private_sqlite(database: str | None) -> None:
     """The database file 0600 before SQLite first opens it; its -wal and -shm files
     are then created with the same mode by SQLite itself."""
-    if not _sqlite_file(database):
+    if not database or database == ":memory:" or database.startswith("file:"):
         return
-    path = Path(str(database))
+    path = Path(database)
     if not path.parent.is_dir():
         return  # the connection reports the missing folder in its own words
     try:
