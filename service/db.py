@@ -37,12 +37,19 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def sqlite_file(database: str | None) -> Path | None:
+    """The file of a SQLite URL's database; None in memory or for a `file:` URI."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def _private_sqlite(database: str | None) -> None:
     """The database file 0600 before SQLite first opens it; its -wal and -shm files
     are then created with the same mode by SQLite itself."""
-    if not database or database == ":memory:" or database.startswith("file:"):
+    path = sqlite_file(database)
+    if path is None:
         return
-    path = Path(database)
     if not path.parent.is_dir():
         return  # the connection reports the missing folder in its own words
     try:

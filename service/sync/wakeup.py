@@ -26,12 +26,13 @@ import select
 import socket
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+from service.db import sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +70,10 @@ def _forget(db: Session, _previous: object) -> None:
 @functools.lru_cache(maxsize=16)  # asked on every submitting commit: resolve the path once
 def address(database: str | None) -> bytes | None:
     """The abstract socket name for a SQLite file (None for an in-memory database)."""
-    if not database or database == ":memory:" or database.startswith("file:"):
+    path = sqlite_file(database)
+    if path is None:
         return None
-    digest = hashlib.sha256(str(Path(database).resolve()).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
     return b"\0checklistor-sync-" + digest.encode()
 
 
